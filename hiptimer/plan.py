@@ -1,0 +1,382 @@
+"""Compile a session and today's targets into a flat, immutable list of phases.
+
+A phase is one thing the runner does without a break: a 60 s hold on the left leg, a rest, the
+walk back down the hill. The engine runs phases in order; it never looks at the session file.
+
+Pure: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from hiptimer.model import (
+    HoldStep,
+    OpenStep,
+    RepeatStep,
+    RepsStep,
+    RestStep,
+    Session,
+    Sides,
+    Step,
+    Voice,
+    WorkStep,
+)
+
+__all__ = ["Phase", "PhaseKind", "Plan", "Side", "compile_plan", "default_targets", "format_seconds"]
+
+
+class PhaseKind(StrEnum):
+    """What the runner is doing in a phase."""
+
+    HOLD = "hold"
+    REPS = "reps"
+    WORK = "work"
+    REST = "rest"
+    OPEN = "open"
+    SWITCH = "switch"
+
+    @property
+    def is_effort(self) -> bool:
+        """Work of some kind (as opposed to rest or changing sides)."""
+        return self not in (PhaseKind.REST, PhaseKind.SWITCH)
+
+
+class Side(StrEnum):
+    """Which leg a one-sided phase works."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One phase of a compiled plan."""
+
+    index: int
+    """Position in the plan, from 0."""
+    kind: PhaseKind
+    label: str
+    """The move's name ("Kneeling hip-flexor"), or "Rest", "Switch legs"."""
+    instructions: str
+    """How to do it."""
+    speech: str
+    """What is said as the phase starts ("kneeling hip-flexor, left leg, 60 seconds")."""
+    seconds: float | None
+    """Planned length of a timed phase (hold, work, rest, switch, paced reps); None otherwise."""
+    estimate_seconds: float
+    """Length used for time estimates: ``seconds`` when timed, a documented guess otherwise."""
+    side: Side | None = None
+    set_index: int = 1
+    """This set's number, from 1."""
+    set_count: int = 1
+    rounds: tuple[tuple[int, int], ...] = ()
+    """(round, of) for each enclosing repeat block, outermost first."""
+    reps: int | None = None
+    """Rep target of a rep phase."""
+    pace: float | None = None
+    """Seconds per rep when the timer paces the reps."""
+    min_seconds: float | None = None
+    """The short end of a work interval's range ("5-10 s")."""
+    countdown: int = 0
+    """Pips in the last seconds (0: none)."""
+    halfway: bool = False
+    """Whether a halfway cue plays."""
+    sound: str | None = None
+    """A custom WAV to play as the phase starts."""
+    last_round: bool = False
+    """True on the first phase of the last round of a repeat block of two or more rounds."""
+    step_path: str = ""
+    """Where in the file the phase comes from, such as ``steps[1].steps[0]``."""
+    progression: str | None = None
+    """The progression that set this phase's number, if any."""
+
+    @property
+    def timed(self) -> bool:
+        """Whether the phase ends by itself when its time is up."""
+        return self.seconds is not None
+
+    @property
+    def counted(self) -> bool:
+        """A rep phase whose reps the runner counts."""
+        return self.kind is PhaseKind.REPS and self.pace is None
+
+    @property
+    def round_index(self) -> int:
+        """The innermost round number (1 outside any repeat block)."""
+        return self.rounds[-1][0] if self.rounds else 1
+
+    @property
+    def round_count(self) -> int:
+        """The innermost repeat block's number of rounds (1 outside any)."""
+        return self.rounds[-1][1] if self.rounds else 1
+
+    def target_text(self) -> str:
+        """The phase's target in a few characters: "60 s", "10 reps", "until done"."""
+        if self.kind is PhaseKind.REPS:
+            paced = f" @ {format_seconds(self.pace)}" if self.pace else ""
+            return f"{self.reps} reps{paced}"
+        if self.seconds is None:
+            return "until done"
+        if self.min_seconds is not None:
+            return f"{self.min_seconds:g}-{format_seconds(self.seconds)}"
+        return format_seconds(self.seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A session compiled for today."""
+
+    session_id: str
+    session_name: str
+    get_ready: float
+    """Seconds of countdown before the first phase."""
+    phases: tuple[Phase, ...]
+    targets: Mapping[str, float] = field(default_factory=dict)
+    """Today's value of each progression, by name."""
+    voice: Voice = Voice.SPEECH
+
+    @property
+    def estimated_seconds(self) -> float:
+        """The sum of the phases' lengths (estimates for open and counted phases)."""
+        return sum(p.estimate_seconds for p in self.phases)
+
+    @property
+    def is_estimate(self) -> bool:
+        """Whether any phase's length is a guess (open steps, counted reps)."""
+        return any(not p.timed for p in self.phases)
+
+    def __len__(self) -> int:
+        return len(self.phases)
+
+
+def format_seconds(seconds: float) -> str:
+    """60 -> "60 s", 90 -> "1:30", 3600 -> "1:00:00"; fractions kept for short times."""
+    if seconds < 60:
+        return f"{seconds:g} s"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def default_targets(session: Session) -> dict[str, float]:
+    """Each progression at its start value: the targets for a first run."""
+    return {name: p.start for name, p in session.progression.items()}
+
+
+def compile_plan(session: Session, targets: Mapping[str, float] | None = None) -> Plan:
+    """Flatten a session into phases, with each progression at today's target.
+
+    Args:
+        session: The validated session.
+        targets: Today's value for each progression; missing names use the progression's start.
+    """
+    today = default_targets(session)
+    if targets:
+        today.update({k: v for k, v in targets.items() if k in today})
+    builder = _Builder(session, today)
+    builder.steps(session.steps, "steps", ())
+    return Plan(
+        session_id=session.id,
+        session_name=session.name,
+        get_ready=session.get_ready,
+        phases=tuple(builder.phases),
+        targets=today,
+        voice=session.cues.voice,
+    )
+
+
+_SWITCH_WORD = {True: "legs", False: "sides"}
+
+
+class _Builder:
+    def __init__(self, session: Session, targets: Mapping[str, float]) -> None:
+        self.session = session
+        self.targets = targets
+        self.phases: list[Phase] = []
+
+    def _value(self, fixed: float | None, progression: str | None) -> float:
+        if progression is not None:
+            return self.targets[progression]
+        assert fixed is not None  # the model guarantees one of the two
+        return fixed
+
+    def _add(self, **kw: object) -> None:
+        self.phases.append(Phase(index=len(self.phases), **kw))  # type: ignore[arg-type]
+
+    def steps(self, steps: list[Step], path: str, rounds: tuple[tuple[int, int], ...]) -> None:
+        for i, step in enumerate(steps):
+            self.step(step, f"{path}[{i}]", rounds)
+
+    def step(self, step: Step, path: str, rounds: tuple[tuple[int, int], ...]) -> None:
+        if isinstance(step, RepeatStep):
+            times = int(self._value(step.times, step.progression))
+            for r in range(1, times + 1):
+                first = len(self.phases)
+                self.steps(step.steps, f"{path}.steps", (*rounds, (r, times)))
+                if r == times and times >= 2 and first < len(self.phases):
+                    self.phases[first] = _replace(self.phases[first], last_round=True)
+                if r < times and step.rest_between > 0:
+                    self.rest(step.rest_between, path, (*rounds, (r, times)), "rest_between")
+            return
+        if isinstance(step, RestStep):
+            seconds = self._value(step.seconds, step.progression)
+            self._add(
+                kind=PhaseKind.REST,
+                label=step.name,
+                instructions=step.instructions,
+                speech=_speech(step.cue or step.name.lower(), None, seconds),
+                seconds=seconds,
+                estimate_seconds=seconds,
+                rounds=rounds,
+                countdown=self._countdown(seconds),
+                sound=step.sound,
+                step_path=path,
+                progression=step.progression,
+            )
+            return
+        for set_index, side, between in _set_order(step.sets, step.sides):
+            if between == "switch" and step.switch_seconds > 0:
+                self.switch(step.switch_seconds, path, rounds, legs=True)
+            elif between == "rest" and step.rest_between_sets > 0:
+                self.rest(step.rest_between_sets, path, rounds, "rest_between_sets")
+            elif between == "rest-or-switch":
+                if step.rest_between_sets > 0:
+                    self.rest(step.rest_between_sets, path, rounds, "rest_between_sets")
+                elif step.switch_seconds > 0:
+                    self.switch(step.switch_seconds, path, rounds, legs=True)
+            self.effort(step, path, rounds, set_index, side)
+
+    def effort(
+        self,
+        step: HoldStep | RepsStep | WorkStep | OpenStep,
+        path: str,
+        rounds: tuple[tuple[int, int], ...],
+        set_index: int,
+        side: Side | None,
+    ) -> None:
+        cues = self.session.cues
+        common: dict[str, object] = dict(
+            label=step.name,
+            instructions=step.instructions,
+            side=side,
+            set_index=set_index,
+            set_count=step.sets,
+            rounds=rounds,
+            sound=step.sound,
+            step_path=path,
+            progression=step.progression,
+        )
+        spoken = step.cue or step.name
+        if isinstance(step, HoldStep | WorkStep):
+            seconds = self._value(step.seconds, step.progression)
+            kind = PhaseKind.HOLD if isinstance(step, HoldStep) else PhaseKind.WORK
+            self._add(
+                kind=kind,
+                speech=_speech(spoken, side, seconds),
+                seconds=seconds,
+                estimate_seconds=seconds,
+                min_seconds=getattr(step, "min_seconds", None),
+                countdown=self._countdown(seconds),
+                halfway=cues.halfway and kind is PhaseKind.HOLD and seconds >= 30,
+                **common,
+            )
+        elif isinstance(step, RepsStep):
+            reps = int(self._value(step.reps, step.progression))
+            timed = reps * step.pace if step.pace else None
+            self._add(
+                kind=PhaseKind.REPS,
+                speech=_speech(spoken, side, None, reps=reps),
+                seconds=timed,
+                estimate_seconds=timed if timed else reps * step.estimate_rep_seconds,
+                reps=reps,
+                pace=step.pace,
+                countdown=self._countdown(timed) if timed else 0,
+                **common,
+            )
+        else:
+            self._add(
+                kind=PhaseKind.OPEN,
+                speech=_speech(spoken, side, None),
+                seconds=None,
+                estimate_seconds=step.estimate_seconds,
+                **common,
+            )
+
+    def rest(self, seconds: float, path: str, rounds: tuple[tuple[int, int], ...], key: str) -> None:
+        self._add(
+            kind=PhaseKind.REST,
+            label="Rest",
+            instructions="Breathe and shake it out.",
+            speech=_speech("rest", None, seconds),
+            seconds=seconds,
+            estimate_seconds=seconds,
+            rounds=rounds,
+            countdown=self._countdown(seconds),
+            step_path=f"{path}.{key}",
+        )
+
+    def switch(self, seconds: float, path: str, rounds: tuple[tuple[int, int], ...], legs: bool) -> None:
+        word = _SWITCH_WORD[legs]
+        self._add(
+            kind=PhaseKind.SWITCH,
+            label=f"Switch {word}",
+            instructions=f"Change {word} and get into position.",
+            speech=f"switch {word}",
+            seconds=seconds,
+            estimate_seconds=seconds,
+            side=None,
+            rounds=rounds,
+            countdown=self._countdown(seconds),
+            step_path=f"{path}.switch_seconds",
+        )
+
+    def _countdown(self, seconds: float | None) -> int:
+        if seconds is None or seconds < 5:
+            return 0
+        return min(self.session.cues.countdown, int(seconds) - 1)
+
+
+def _set_order(sets: int, sides: Sides) -> Iterator[tuple[int, Side | None, str]]:
+    """(set, side, what comes before it) for each set: "", "rest", "switch" or "rest-or-switch"."""
+    if sides is Sides.NONE:
+        for s in range(1, sets + 1):
+            yield s, None, "rest" if s > 1 else ""
+    elif sides is Sides.EACH:
+        for side in (Side.LEFT, Side.RIGHT):
+            for s in range(1, sets + 1):
+                if s == 1:
+                    yield s, side, "switch" if side is Side.RIGHT else ""
+                else:
+                    yield s, side, "rest"
+    else:
+        for s in range(1, sets + 1):
+            yield s, Side.LEFT, "rest-or-switch" if s > 1 else ""
+            yield s, Side.RIGHT, "switch"
+
+
+def _speech(spoken: str, side: Side | None, seconds: float | None, reps: int | None = None) -> str:
+    parts = [spoken]
+    if side is not None:
+        parts.append(f"{side.value} leg")
+    if reps is not None:
+        parts.append(f"{reps} reps")
+    elif seconds is not None:
+        parts.append(_spoken_seconds(seconds))
+    return ", ".join(parts)
+
+
+def _spoken_seconds(seconds: float) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds:g} seconds"
+
+
+def _replace(phase: Phase, **changes: object) -> Phase:
+    from dataclasses import replace
+
+    return replace(phase, **changes)  # type: ignore[arg-type]
