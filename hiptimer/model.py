@@ -17,9 +17,10 @@ This module is part of the pure core: it imports pydantic and nothing from the e
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal, Self, Union
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "SESSION_ID_PATTERN",
@@ -42,14 +43,21 @@ __all__ = [
 SESSION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """Session ids are lower-case words joined by hyphens: they name files and history rows."""
 
-Seconds = Annotated[float, Field(gt=0, le=24 * 3600)]
+# Numbers and switches are strict: TOML has real numbers and booleans, so ``seconds = "10"`` or
+# ``halfway = "yes"`` is a mistake to report, not a string to convert. (Whole numbers are still
+# accepted where a fraction may be given.)
+
+Seconds = Annotated[float, Strict(), Field(gt=0, le=24 * 3600)]
 """A positive length of time in seconds (fractions allowed, at most a day)."""
 
-Count = Annotated[int, Field(ge=1, le=1000)]
+Count = Annotated[int, Strict(), Field(ge=1, le=1000)]
 """A positive whole count (reps, sets, rounds)."""
 
-Pause = Annotated[float, Field(ge=0, le=3600)]
+Pause = Annotated[float, Strict(), Field(ge=0, le=3600)]
 """A rest or switch time in seconds; 0 means none."""
+
+Flag = Annotated[bool, Strict()]
+"""``true`` or ``false``."""
 
 
 class _Strict(BaseModel):
@@ -92,18 +100,18 @@ class Schedule(_Strict):
 
     when: ScheduleWhen = ScheduleWhen.ANY
     """Before a run, during one, on non-running days, or any time."""
-    per_week: Annotated[int, Field(ge=1, le=14)] | None = None
+    per_week: Annotated[int, Strict(), Field(ge=1, le=14)] | None = None
     """How many times a week it is meant to be done; none means no weekly target."""
 
 
 class Cues(_Strict):
     """Which audio cues a session gets. Every phase's cues are derived from these."""
 
-    countdown: Annotated[int, Field(ge=0, le=10)] = 3
+    countdown: Annotated[int, Strict(), Field(ge=0, le=10)] = 3
     """Pips in the last seconds of a timed phase of 5 s or more (3 gives 3-2-1); 0 turns them off."""
-    halfway: bool = True
+    halfway: Flag = True
     """A halfway cue on holds of 30 s or more."""
-    pace: bool = True
+    pace: Flag = True
     """A tick on every rep of a paced rep step."""
     voice: Voice = Voice.SPEECH
     """Speak each phase as it starts, or use tones only."""
@@ -112,17 +120,17 @@ class Cues(_Strict):
 class Progression(_Strict):
     """A number that grows by ``step`` after each run completed in full, from ``start`` to ``goal``."""
 
-    start: Annotated[float, Field(gt=0)]
+    start: Annotated[float, Strict(), Field(gt=0)]
     """Today's value when the session has never been completed."""
-    step: Annotated[float, Field(gt=0)] = 1
+    step: Annotated[float, Strict(), Field(gt=0)] = 1
     """How much it grows after a run completed in full at target."""
-    goal: Annotated[float, Field(gt=0)]
+    goal: Annotated[float, Strict(), Field(gt=0)]
     """The value it stops growing at."""
 
     @model_validator(mode="after")
     def _goal_not_below_start(self) -> Self:
         if self.goal < self.start:
-            raise ValueError(f"goal ({self.goal:g}) is below start ({self.start:g})")
+            raise _error("goal_below_start", f"goal ({self.goal:g}) is below start ({self.start:g})", "goal")
         return self
 
 
@@ -169,9 +177,9 @@ class RepsStep(_StepBase, _SetsMixin):
     type: Literal["reps"]
     reps: Count | None = None
     """How many reps per set; may come from a progression instead."""
-    pace: Annotated[float, Field(gt=0, le=60)] | None = None
+    pace: Annotated[float, Strict(), Field(gt=0, le=60)] | None = None
     """Seconds per rep: the timer counts the reps; without it the runner counts them."""
-    estimate_rep_seconds: Annotated[float, Field(gt=0, le=60)] = 3
+    estimate_rep_seconds: Annotated[float, Strict(), Field(gt=0, le=60)] = 3
     """For counted reps, the seconds per rep assumed when estimating the session's length."""
 
     @model_validator(mode="after")
@@ -193,7 +201,11 @@ class WorkStep(_StepBase, _SetsMixin):
     def _has_seconds(self) -> Self:
         _one_of(self.seconds, self.progression, "seconds")
         if self.min_seconds is not None and self.seconds is not None and self.min_seconds > self.seconds:
-            raise ValueError(f"min_seconds ({self.min_seconds:g}) is more than seconds ({self.seconds:g})")
+            raise _error(
+                "range_reversed",
+                f"min_seconds ({self.min_seconds:g}) is more than seconds ({self.seconds:g})",
+                "min_seconds",
+            )
         return self
 
 
@@ -238,7 +250,7 @@ class RepeatStep(_StepBase):
 
 
 Step = Annotated[
-    Union[HoldStep, RepsStep, WorkStep, RestStep, OpenStep, RepeatStep],
+    HoldStep | RepsStep | WorkStep | RestStep | OpenStep | RepeatStep,
     Field(discriminator="type"),
 ]
 """One step of a session, told apart by its ``type`` key."""
@@ -246,11 +258,21 @@ Step = Annotated[
 RepeatStep.model_rebuild()
 
 
+def _error(kind: str, message: str, *at: str | int) -> PydanticCustomError:
+    """A validation error about one key of the table being validated.
+
+    Pydantic places a validator's error at the table itself; ``ctx["at"]`` carries the path of the
+    key it is really about, relative to that table, so a loader can point at the right line.
+    The message is passed through the context so that braces in it are never read as fields.
+    """
+    return PydanticCustomError(kind, "{message}", {"message": message, "at": at})
+
+
 def _one_of(value: object, progression: str | None, field: str) -> None:
     if value is None and progression is None:
-        raise ValueError(f"give either {field} or progression")
+        raise _error("number_missing", f"give either {field} or progression (the name of a progression)")
     if value is not None and progression is not None:
-        raise ValueError(f"give either {field} or progression, not both")
+        raise _error("number_twice", f"give either {field} or progression, not both", "progression")
 
 
 class Session(_Strict):
@@ -276,35 +298,47 @@ class Session(_Strict):
     @model_validator(mode="after")
     def _progressions_resolve(self) -> Self:
         used: set[str] = set()
-        for step in _walk(self.steps):
+        for where, step in _walk(self.steps, ("steps",)):
             if step.progression is None:
                 continue
             if step.progression not in self.progression:
                 known = ", ".join(sorted(self.progression)) or "none are defined"
-                raise ValueError(
+                raise _error(
+                    "progression_undefined",
                     f"step {step.name!r} uses progression {step.progression!r}, "
-                    f"which is not defined (defined: {known})"
+                    f"which is not defined as a [progression.{step.progression}] table (defined: {known})",
+                    *where,
+                    "progression",
                 )
             used.add(step.progression)
             counted = self.progression[step.progression]
             if isinstance(step, RepsStep | RepeatStep) and not all(
                 float(v).is_integer() for v in (counted.start, counted.step, counted.goal)
             ):
-                raise ValueError(
+                raise _error(
+                    "progression_not_whole",
                     f"progression {step.progression!r} counts {step.name!r}: "
-                    "start, step and goal must be whole numbers"
+                    "start, step and goal must be whole numbers",
+                    "progression",
+                    step.progression,
                 )
         unused = sorted(set(self.progression) - used)
         if unused:
-            raise ValueError(f"progression {unused[0]!r} is defined but no step uses it")
+            raise _error(
+                "progression_unused",
+                f"progression {unused[0]!r} is defined but no step uses it "
+                f'(add progression = "{unused[0]}" to a step, or remove the table)',
+                "progression",
+                unused[0],
+            )
         return self
 
 
-def _walk(steps: list[Step]) -> list[Step]:
-    """Every step, blocks and their children alike, in file order."""
-    out: list[Step] = []
-    for step in steps:
-        out.append(step)
+def _walk(steps: list[Step], where: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Step]]:
+    """Every step with its path in the file, blocks and their children alike, in file order."""
+    out: list[tuple[tuple[str | int, ...], Step]] = []
+    for i, step in enumerate(steps):
+        out.append(((*where, i), step))
         if isinstance(step, RepeatStep):
-            out.extend(_walk(step.steps))
+            out.extend(_walk(step.steps, (*where, i, "steps")))
     return out

@@ -78,6 +78,8 @@ class Phase:
     """Rep target of a rep phase."""
     pace: float | None = None
     """Seconds per rep when the timer paces the reps."""
+    pace_ticks: bool = False
+    """Whether a tick plays on each paced rep."""
     min_seconds: float | None = None
     """The short end of a work interval's range ("5-10 s")."""
     countdown: int = 0
@@ -294,6 +296,7 @@ class _Builder:
                 estimate_seconds=timed if timed else reps * step.estimate_rep_seconds,
                 reps=reps,
                 pace=step.pace,
+                pace_ticks=step.pace is not None and cues.pace,
                 countdown=self._countdown(timed) if timed else 0,
                 **common,
             )

@@ -1,0 +1,496 @@
+"""The run engine: a pure, deterministic state machine over a compiled plan.
+
+``step(state, event, now) -> (state, effects)``. Time is an argument: ``now`` is a reading of a
+monotonic clock in seconds, taken by the caller. Every event is accepted in every state; one that
+means nothing there returns the state unchanged and no effects.
+
+Timing works by deadlines. A timed phase ends at ``started_at + seconds + paused``; what the screen
+shows is derived from that deadline, never counted down. When an event arrives late, every
+boundary it passed is replayed at its own deadline, and the next phase starts at the old deadline
+rather than at the late event, so lateness never adds up over a session.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from hiptimer.cues import Cue, CueRequest
+from hiptimer.plan import Phase, PhaseKind, Plan
+from hiptimer.results import (
+    Effect,
+    Outcome,
+    PhaseFinished,
+    PhaseResult,
+    PhaseStarted,
+    PlayCue,
+    RunFinished,
+    RunStatus,
+)
+
+__all__ = [
+    "BACK_GRACE_SECONDS",
+    "STALE_CUE_SECONDS",
+    "Event",
+    "RunState",
+    "Status",
+    "new_run",
+    "step",
+]
+
+BACK_GRACE_SECONDS = 2.0
+"""*Back* within this many seconds of a phase's start goes to the previous phase."""
+
+STALE_CUE_SECONDS = 1.0
+"""A timed cue more than this late (the app was busy, the machine slept) is dropped, not played."""
+
+
+class Status(StrEnum):
+    """Where a run is."""
+
+    READY = "ready"
+    GET_READY = "get-ready"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    ABORTED = "aborted"
+
+
+class Event(StrEnum):
+    """What can happen to a run."""
+
+    START = "start"
+    TICK = "tick"
+    PAUSE = "pause"
+    RESUME = "resume"
+    TOGGLE_PAUSE = "toggle-pause"
+    NEXT = "next"
+    BACK = "back"
+    REP = "rep"
+    UNDO_REP = "undo-rep"
+    DONE = "done"
+    ABORT = "abort"
+
+
+@dataclass(frozen=True, slots=True)
+class RunState:
+    """The whole state of a run. Frozen: each event makes a new one."""
+
+    plan: Plan
+    status: Status = Status.READY
+    index: int = 0
+    """The current phase (the first one during get-ready)."""
+    started_at: float = 0.0
+    """When the current phase (or the get-ready countdown) started."""
+    paused: float = 0.0
+    """Seconds paused since ``started_at``."""
+    paused_at: float | None = None
+    """When the current pause began."""
+    resume_to: Status = Status.ACTIVE
+    """The status a pause returns to."""
+    reps: int = 0
+    """Reps counted in the current phase."""
+    cues_played: int = 0
+    """How many of the current phase's timed cues are behind us."""
+    results: tuple[PhaseResult, ...] = ()
+    """The latest result of each phase reached, in phase order."""
+    run_started_at: float | None = None
+    ended_at: float | None = None
+    last_now: float = 0.0
+    """The latest time seen; an earlier ``now`` is taken as this one (the clock never goes back)."""
+    first_index: int = 0
+    """The phase the run started at (above 0 when resuming an interrupted run)."""
+    _timeline: tuple[tuple[float, CueRequest], ...] = field(default=(), repr=False)
+
+    @property
+    def phase(self) -> Phase:
+        """The current phase."""
+        return self.plan.phases[self.index]
+
+    @property
+    def running(self) -> bool:
+        """Whether the run has started and not ended."""
+        return self.status in (Status.GET_READY, Status.ACTIVE, Status.PAUSED)
+
+    @property
+    def over(self) -> bool:
+        """Whether the run has ended."""
+        return self.status in (Status.FINISHED, Status.ABORTED)
+
+    @property
+    def counting_down(self) -> bool:
+        """In the get-ready countdown (or paused in it)."""
+        return self.status is Status.GET_READY or (
+            self.status is Status.PAUSED and self.resume_to is Status.GET_READY
+        )
+
+    def active_seconds(self, now: float) -> float:
+        """Seconds of the current phase (or countdown) spent not paused."""
+        now = max(now, self.last_now)
+        pause_now = (now - self.paused_at) if self.paused_at is not None else 0.0
+        return max(0.0, now - self.started_at - self.paused - pause_now)
+
+    def duration(self) -> float | None:
+        """Length of the current timed phase or countdown; None for an open or counted phase."""
+        if self.counting_down:
+            return self.plan.get_ready
+        return self.phase.seconds
+
+    def deadline(self) -> float | None:
+        """When the current timed phase ends if nothing else happens (None while paused)."""
+        length = self.duration()
+        if length is None or self.paused_at is not None:
+            return None
+        return self.started_at + self.paused + length
+
+    def remaining(self, now: float) -> float | None:
+        """Seconds left in the current timed phase or countdown; None for open and counted phases."""
+        length = self.duration()
+        if length is None:
+            return None
+        return max(0.0, length - self.active_seconds(now))
+
+    def reps_shown(self, now: float) -> int:
+        """Reps done so far in the current rep phase (paced reps count themselves)."""
+        phase = self.phase
+        if phase.pace and not self.counting_down:
+            return min(phase.reps or 0, int(self.active_seconds(now) / phase.pace + 1e-9))
+        return self.reps
+
+    def progress(self, now: float) -> float:
+        """How far through the session, from 0 to 1, by estimated time."""
+        total = self.plan.estimated_seconds
+        if total <= 0 or self.status is Status.FINISHED:
+            return 1.0
+        if self.status is Status.READY or self.counting_down:
+            return 0.0
+        before = sum(p.estimate_seconds for p in self.plan.phases[: self.index])
+        here = min(self.active_seconds(now), self.phase.estimate_seconds)
+        return min(1.0, (before + here) / total)
+
+    def seconds_left(self, now: float) -> float:
+        """Estimated seconds to the end of the session."""
+        if self.over:
+            return 0.0
+        after = sum(p.estimate_seconds for p in self.plan.phases[self.index + 1 :])
+        if self.status is Status.READY:
+            return self.plan.get_ready + self.plan.estimated_seconds
+        if self.counting_down:
+            return (self.remaining(now) or 0.0) + self.phase.estimate_seconds + after
+        here = self.remaining(now)
+        if here is None:
+            here = max(0.0, self.phase.estimate_seconds - self.active_seconds(now))
+        return here + after
+
+    def next_wakeup(self, now: float) -> float | None:
+        """The next moment anything shown or played changes, or None if only an event can change it.
+
+        The app sleeps until then: the next whole second of the big digits, the next cue, the end
+        of the phase. Open and counted phases show elapsed seconds, so they wake once a second too.
+        """
+        if self.status not in (Status.GET_READY, Status.ACTIVE):
+            return None
+        now = max(now, self.last_now)
+        active = self.active_seconds(now)
+        moments: list[float] = []
+        length = self.duration()
+        base = self.started_at + self.paused
+        if length is not None:
+            left = length - active
+            whole = math.ceil(left - 1e-9)
+            moments.append(base + length - max(0, whole - 1))
+        else:
+            moments.append(base + math.floor(active + 1e-9) + 1)
+        if self.cues_played < len(self._timeline):
+            moments.append(base + self._timeline[self.cues_played][0])
+        return max(now, min(moments))
+
+
+def new_run(plan: Plan, *, first_index: int = 0) -> RunState:
+    """A run of ``plan`` that has not started; ``first_index`` resumes an earlier run there."""
+    if not plan.phases:
+        raise ValueError("a plan needs at least one phase")
+    first = min(max(first_index, 0), len(plan.phases) - 1)
+    return RunState(plan=plan, index=first, first_index=first)
+
+
+def step(state: RunState, event: Event, now: float) -> tuple[RunState, tuple[Effect, ...]]:
+    """Apply ``event`` at time ``now``; return the new state and what the edges must do."""
+    now = max(now, state.last_now)
+    state = replace(state, last_now=now)
+    out: list[Effect] = []
+    if state.over:
+        return state, ()
+    if state.status is Status.READY:
+        if event is Event.START:
+            state = _start(state, now, out)
+        return state, tuple(out)
+    # Catch up first: everything due up to `now` happens at its own time.
+    state = _advance(state, now, out)
+    if state.over:
+        return state, tuple(out)
+    handler = _HANDLERS.get(event)
+    if handler is not None:
+        state = handler(state, now, out)
+    return state, tuple(out)
+
+
+def run_events(state: RunState, events: Iterable[tuple[float, Event]]) -> tuple[RunState, tuple[Effect, ...]]:
+    """Apply ``(now, event)`` pairs in order; a convenience for replay and tests."""
+    effects: list[Effect] = []
+    for now, event in events:
+        state, more = step(state, event, now)
+        effects.extend(more)
+    return state, tuple(effects)
+
+
+# --- transitions -------------------------------------------------------------------------------
+
+
+def _start(state: RunState, now: float, out: list[Effect]) -> RunState:
+    state = replace(state, run_started_at=now)
+    if state.plan.get_ready > 0:
+        first = state.phase
+        timeline = _countdown_timeline(state.plan.get_ready, min(3, int(state.plan.get_ready) - 1))
+        out.append(PlayCue(CueRequest(Cue.GET_READY, speech=f"get ready, {first.speech}"), now))
+        return replace(
+            state,
+            status=Status.GET_READY,
+            started_at=now,
+            paused=0.0,
+            cues_played=0,
+            _timeline=timeline,
+        )
+    return _enter(state, state.index, now, out)
+
+
+def _enter(state: RunState, index: int, at: float, out: list[Effect], *, cue: bool = True) -> RunState:
+    """Start phase ``index`` at time ``at``."""
+    phase = state.plan.phases[index]
+    out.append(PhaseStarted(index, at))
+    if cue and at >= state.last_now - STALE_CUE_SECONDS:
+        out.append(PlayCue(_start_cue(phase), at))
+    return replace(
+        state,
+        status=Status.ACTIVE,
+        index=index,
+        started_at=at,
+        paused=0.0,
+        paused_at=None,
+        reps=0,
+        cues_played=0,
+        _timeline=_phase_timeline(phase),
+    )
+
+
+def _start_cue(phase: Phase) -> CueRequest:
+    if phase.kind is PhaseKind.REST:
+        cue = Cue.REST
+    elif phase.kind is PhaseKind.SWITCH:
+        cue = Cue.SWITCH
+    else:
+        cue = Cue.LAST_ONE if phase.last_round else Cue.GO
+    speech = f"last one, {phase.speech}" if phase.last_round else phase.speech
+    return CueRequest(cue, speech=speech, sound=phase.sound)
+
+
+def _finish(
+    state: RunState, at: float, outcome: Outcome, out: list[Effect], reps_done: int | None = None
+) -> RunState:
+    """End the current phase at ``at`` with ``outcome``; record and emit its result."""
+    phase = state.phase
+    if reps_done is None and phase.kind is PhaseKind.REPS:
+        reps_done = state.reps_shown(at)
+    result = PhaseResult.of(
+        phase,
+        started_at=state.started_at,
+        ended_at=at,
+        paused_seconds=state.paused + ((at - state.paused_at) if state.paused_at is not None else 0.0),
+        reps_done=reps_done,
+        outcome=outcome,
+    )
+    out.append(PhaseFinished(result))
+    kept = tuple(r for r in state.results if r.index != phase.index)
+    results = tuple(sorted((*kept, result), key=lambda r: r.index))
+    return replace(state, results=results)
+
+
+def _next_phase(state: RunState, at: float, out: list[Effect]) -> RunState:
+    """Move on from a finished phase: start the next one at ``at``, or end the run."""
+    if state.index + 1 < len(state.plan.phases):
+        return _enter(state, state.index + 1, at, out)
+    done = CueRequest(Cue.DONE, speech="session complete")
+    if at >= state.last_now - STALE_CUE_SECONDS:
+        out.append(PlayCue(done, at))
+    out.append(RunFinished(RunStatus.COMPLETED, state.results, at))
+    return replace(state, status=Status.FINISHED, ended_at=at, paused_at=None)
+
+
+def _advance(state: RunState, now: float, out: list[Effect]) -> RunState:
+    """Play every cue and end every timed phase that is due by ``now``, each at its own time."""
+    while state.status in (Status.GET_READY, Status.ACTIVE):
+        base = state.started_at + state.paused
+        while state.cues_played < len(state._timeline):
+            offset, request = state._timeline[state.cues_played]
+            due = base + offset
+            if due > now:
+                break
+            if now - due <= STALE_CUE_SECONDS:
+                out.append(PlayCue(request, due))
+            state = replace(state, cues_played=state.cues_played + 1)
+        deadline = state.deadline()
+        if deadline is None or deadline > now:
+            return state
+        if state.status is Status.GET_READY:
+            state = _enter(state, state.index, deadline, out)
+        else:
+            state = _finish(state, deadline, Outcome.COMPLETED, out)
+            state = _next_phase(state, deadline, out)
+    return state
+
+
+def _pause(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if state.status not in (Status.GET_READY, Status.ACTIVE):
+        return state
+    return replace(state, status=Status.PAUSED, paused_at=now, resume_to=state.status)
+
+
+def _resume(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if state.status is not Status.PAUSED or state.paused_at is None:
+        return state
+    return replace(
+        state,
+        status=state.resume_to,
+        paused=state.paused + (now - state.paused_at),
+        paused_at=None,
+    )
+
+
+def _toggle_pause(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if state.status is Status.PAUSED:
+        return _resume(state, now, out)
+    return _pause(state, now, out)
+
+
+def _while_running(state: RunState, now: float, out: list[Effect], move: _Handler) -> RunState:
+    """Apply ``move`` as if running; a paused run stays paused, in whatever phase it lands."""
+    was_paused = state.status is Status.PAUSED
+    if was_paused:
+        state = _resume(state, now, out)
+    state = move(state, now, out)
+    if was_paused and state.running:
+        state = _pause(state, now, out)
+    return state
+
+
+def _next(state: RunState, now: float, out: list[Effect]) -> RunState:
+    def move(s: RunState, t: float, o: list[Effect]) -> RunState:
+        if s.status is Status.GET_READY:
+            return _enter(s, s.index, t, o)
+        s = _finish(s, t, Outcome.SKIPPED, o)
+        return _next_phase(s, t, o)
+
+    return _while_running(state, now, out, move)
+
+
+def _back(state: RunState, now: float, out: list[Effect]) -> RunState:
+    def move(s: RunState, t: float, o: list[Effect]) -> RunState:
+        if s.status is Status.GET_READY:
+            return replace(s, started_at=t, paused=0.0, cues_played=0)
+        if s.active_seconds(t) < BACK_GRACE_SECONDS and s.index > s.first_index:
+            return _enter(s, s.index - 1, t, o)
+        return _enter(s, s.index, t, o)
+
+    return _while_running(state, now, out, move)
+
+
+def _rep(state: RunState, now: float, out: list[Effect]) -> RunState:
+    phase = state.phase
+    if state.status is not Status.ACTIVE or not phase.counted:
+        return state
+    state = replace(state, reps=state.reps + 1)
+    if phase.reps is not None and state.reps >= phase.reps:
+        state = _finish(state, now, Outcome.COMPLETED, out, reps_done=state.reps)
+        state = _next_phase(state, now, out)
+    return state
+
+
+def _undo_rep(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if state.status not in (Status.ACTIVE, Status.PAUSED) or not state.phase.counted or state.counting_down:
+        return state
+    return replace(state, reps=max(0, state.reps - 1))
+
+
+def _done(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if state.status is not Status.ACTIVE:
+        if state.status is Status.GET_READY:
+            return _enter(state, state.index, now, out)
+        return state
+    phase = state.phase
+    if phase.kind is PhaseKind.OPEN:
+        outcome, reps = Outcome.COMPLETED, None
+    elif phase.counted:
+        # Done with no reps pressed means "I did them"; otherwise the presses are the count.
+        reps = state.reps if state.reps > 0 else phase.reps
+        outcome = Outcome.COMPLETED if (reps or 0) >= (phase.reps or 0) else Outcome.ENDED_EARLY
+    elif phase.kind is PhaseKind.WORK:
+        outcome, reps = Outcome.ENDED_EARLY, None
+    else:
+        outcome, reps = Outcome.SKIPPED, None
+    state = _finish(state, now, outcome, out, reps_done=reps)
+    return _next_phase(state, now, out)
+
+
+def _abort(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if not state.running:
+        return state
+    if not state.counting_down:
+        state = _finish(state, now, Outcome.ABORTED, out)
+    out.append(RunFinished(RunStatus.ABORTED, state.results, now))
+    return replace(state, status=Status.ABORTED, ended_at=now, paused_at=None)
+
+
+def _tick(state: RunState, now: float, out: list[Effect]) -> RunState:
+    return state
+
+
+_Handler = Callable[[RunState, float, list[Effect]], RunState]
+
+_HANDLERS: dict[Event, _Handler] = {
+    Event.START: _tick,
+    Event.TICK: _tick,
+    Event.PAUSE: _pause,
+    Event.RESUME: _resume,
+    Event.TOGGLE_PAUSE: _toggle_pause,
+    Event.NEXT: _next,
+    Event.BACK: _back,
+    Event.REP: _rep,
+    Event.UNDO_REP: _undo_rep,
+    Event.DONE: _done,
+    Event.ABORT: _abort,
+}
+
+
+# --- cue timelines -----------------------------------------------------------------------------
+
+
+def _countdown_timeline(length: float, pips: int) -> tuple[tuple[float, CueRequest], ...]:
+    return tuple((length - k, CueRequest(Cue.PIP)) for k in range(max(0, pips), 0, -1))
+
+
+def _phase_timeline(phase: Phase) -> tuple[tuple[float, CueRequest], ...]:
+    """The timed cues of a phase, as (seconds after its start, cue), in time order."""
+    if phase.seconds is None:
+        return ()
+    items: list[tuple[float, int, CueRequest]] = []
+    if phase.halfway:
+        items.append((phase.seconds / 2, 0, CueRequest(Cue.HALFWAY, speech="halfway")))
+    if phase.pace and phase.reps and phase.pace_ticks:
+        for n in range(1, phase.reps):
+            items.append((n * phase.pace, 1, CueRequest(Cue.REP)))
+    for offset, request in _countdown_timeline(phase.seconds, phase.countdown):
+        items.append((offset, 2, request))
+    items.sort(key=lambda item: (item[0], item[1]))
+    return tuple((offset, request) for offset, _, request in items)

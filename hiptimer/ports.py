@@ -1,0 +1,175 @@
+"""The interfaces the app is handed: a clock, a cue player and a run store.
+
+Only the command line builds the real ones (``time.monotonic``, ``hiptimer.audio``,
+``hiptimer.store``); tests hand in fakes. :class:`MemoryStore` keeps runs in memory: it stands in
+when the history file cannot be used, and in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from hiptimer.cues import CueRequest
+from hiptimer.plan import Plan
+from hiptimer.results import PhaseResult, RunStatus
+
+__all__ = [
+    "Clock",
+    "CuePlayer",
+    "MemoryStore",
+    "ResumePoint",
+    "RunStore",
+    "SessionHistory",
+    "StoredRun",
+]
+
+Clock = Callable[[], float]
+"""Seconds on a monotonic clock."""
+
+
+class CuePlayer(Protocol):
+    """Plays cues. ``play`` returns at once and never raises."""
+
+    name: str
+    """The backend's name as the user sees it ("simpleaudio", "aplay", "bell", "off")."""
+
+    def play(self, request: CueRequest) -> None:
+        """Start playing ``request``; return at once."""
+
+    def close(self) -> None:
+        """Stop playing and release the device."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """An interrupted run that can be picked up again."""
+
+    run_id: int
+    session_id: str
+    started: datetime
+    next_index: int
+    """The first phase with no saved result."""
+    phases_done: int
+    phase_count: int
+    targets: dict[str, float] = field(default_factory=dict)
+    """The progression targets the run used (a resumed run keeps them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionHistory:
+    """What the home screen shows of a session's history."""
+
+    last_done: datetime | None = None
+    """When the last completed run ended."""
+    this_week: int = 0
+    """Completed runs since Monday."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    """A run as stored: enough for progression and the history views."""
+
+    run_id: int
+    session_id: str
+    session_name: str
+    status: RunStatus
+    started: datetime
+    ended: datetime | None
+    targets: dict[str, float]
+    results: tuple[PhaseResult, ...] = ()
+
+
+class RunStore(Protocol):
+    """Where runs are saved as they happen. Every call commits before it returns."""
+
+    def start_run(self, plan: Plan, *, definition_hash: str, started: datetime) -> int:
+        """Record a new run of ``plan``; return its id."""
+
+    def save_phase(self, run_id: int, result: PhaseResult, *, started: datetime, ended: datetime) -> None:
+        """Save (or replace, if the phase was redone) one phase's result."""
+
+    def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
+        """Mark the run completed, aborted or interrupted."""
+
+    def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
+        """The latest interrupted run (of ``session_id``, if given) that has phases left."""
+
+    def reopen_run(self, run_id: int) -> None:
+        """Mark an interrupted run as running again (it is being resumed)."""
+
+    def session_history(self, session_ids: Sequence[str], *, now: datetime) -> dict[str, SessionHistory]:
+        """Last done and runs this week, for each session id."""
+
+    def runs(self, session_id: str | None = None, *, limit: int = 50, offset: int = 0) -> list[StoredRun]:
+        """Runs newest first (without their phase results)."""
+
+    def run(self, run_id: int) -> StoredRun | None:
+        """One run with its phase results."""
+
+
+class MemoryStore:
+    """A :class:`RunStore` that keeps everything in memory (lost at exit)."""
+
+    def __init__(self) -> None:
+        self._runs: dict[int, StoredRun] = {}
+        self._plans: dict[int, Plan] = {}
+
+    def start_run(self, plan: Plan, *, definition_hash: str, started: datetime) -> int:
+        run_id = len(self._runs) + 1
+        self._runs[run_id] = StoredRun(
+            run_id, plan.session_id, plan.session_name, RunStatus.RUNNING, started, None, dict(plan.targets)
+        )
+        self._plans[run_id] = plan
+        return run_id
+
+    def save_phase(self, run_id: int, result: PhaseResult, *, started: datetime, ended: datetime) -> None:
+        run = self._runs[run_id]
+        kept = tuple(r for r in run.results if r.index != result.index)
+        results = tuple(sorted((*kept, result), key=lambda r: r.index))
+        self._runs[run_id] = _with(run, results=results)
+
+    def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
+        self._runs[run_id] = _with(self._runs[run_id], status=status, ended=ended)
+
+    def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
+        for run in sorted(self._runs.values(), key=lambda r: r.started, reverse=True):
+            if run.status is not RunStatus.INTERRUPTED:
+                continue
+            if session_id is not None and run.session_id != session_id:
+                continue
+            count = len(self._plans[run.run_id].phases)
+            done = {r.index for r in run.results}
+            left = [i for i in range(count) if i not in done]
+            if left:
+                return ResumePoint(
+                    run.run_id, run.session_id, run.started, left[0], len(done), count, dict(run.targets)
+                )
+        return None
+
+    def reopen_run(self, run_id: int) -> None:
+        self._runs[run_id] = _with(self._runs[run_id], status=RunStatus.RUNNING, ended=None)
+
+    def session_history(self, session_ids: Sequence[str], *, now: datetime) -> dict[str, SessionHistory]:
+        monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+        out: dict[str, SessionHistory] = {}
+        for sid in session_ids:
+            done = [r for r in self._runs.values() if r.session_id == sid and r.status is RunStatus.COMPLETED]
+            last = max((r.ended or r.started for r in done), default=None)
+            week = sum(1 for r in done if (r.ended or r.started) >= monday)
+            out[sid] = SessionHistory(last, week)
+        return out
+
+    def runs(self, session_id: str | None = None, *, limit: int = 50, offset: int = 0) -> list[StoredRun]:
+        chosen = [r for r in self._runs.values() if session_id is None or r.session_id == session_id]
+        chosen.sort(key=lambda r: (r.started, r.run_id), reverse=True)
+        return [_with(r, results=()) for r in chosen[offset : offset + limit]]
+
+    def run(self, run_id: int) -> StoredRun | None:
+        return self._runs.get(run_id)
+
+
+def _with(run: StoredRun, **changes: object) -> StoredRun:
+    return replace(run, **changes)  # type: ignore[arg-type]
