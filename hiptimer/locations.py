@@ -1,0 +1,52 @@
+"""Where hiptimer keeps the user's files.
+
+Each place is a function, so nothing is looked up or created at import time, and each can be moved
+with an environment variable (tests point them all at temporary folders):
+
+* ``HIPTIMER_DATA_DIR``: history (default: platformdirs' user data dir for ``hiptimer``);
+* ``HIPTIMER_CONFIG_DIR``: settings, the user's sessions and sounds (default: the user config dir);
+* ``HIPTIMER_SESSIONS_DIR``: the user's own session files (default: ``sessions`` in the config dir).
+
+None of these functions creates the folder: the code that writes there does.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["config_dir", "data_dir", "history_db_path", "user_sessions_dir", "user_sounds_dir"]
+
+APP_NAME = "hiptimer"
+
+
+def _from_env(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    """The folder for history: ``HIPTIMER_DATA_DIR``, or the platform's user data dir."""
+    return _from_env("HIPTIMER_DATA_DIR") or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The folder for settings: ``HIPTIMER_CONFIG_DIR``, or the platform's user config dir."""
+    return _from_env("HIPTIMER_CONFIG_DIR") or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_sessions_dir() -> Path:
+    """The user's own session files: ``HIPTIMER_SESSIONS_DIR``, or ``sessions`` in the config dir."""
+    return _from_env("HIPTIMER_SESSIONS_DIR") or config_dir() / "sessions"
+
+
+def user_sounds_dir() -> Path:
+    """The user's own cue sounds: ``sounds`` in the config dir."""
+    return config_dir() / "sounds"
+
+
+def history_db_path() -> Path:
+    """The history database: ``history.sqlite3`` in the data dir."""
+    return data_dir() / "history.sqlite3"
