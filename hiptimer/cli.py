@@ -1,0 +1,335 @@
+"""The ``hiptimer`` command.
+
+Exit codes: 0 ok, 1 invalid input (a bad session file, a failed check, an unknown session),
+2 usage error (argparse's own). Bad input never ends in a traceback.
+
+The listing and previewing commands (``--version``, ``list``, ``show``, ``check``, ``schema``)
+never import Textual, so they start fast; only the commands that open the app import it, inside
+their own functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hiptimer import __version__
+from hiptimer.catalog import Catalog, CatalogEntry, LoadError, SessionNotFoundError, load_catalog, load_file
+from hiptimer.model import Schedule, ScheduleWhen, Session
+from hiptimer.plan import Phase, Plan, compile_plan, format_seconds
+
+__all__ = ["CliHooks", "SessionStatus", "build_parser", "main"]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStatus:
+    """What the history says about a session, as shown by ``hiptimer list``."""
+
+    last_done: str = "-"
+    """When it was last done ("2 days ago"), or "-"."""
+    due: str = "-"
+    """Whether it is due ("today", "in 3 days"), or "-"."""
+
+
+def _no_status(entry: CatalogEntry) -> SessionStatus:
+    return SessionStatus()
+
+
+def _start_targets(session: Session) -> Mapping[str, float]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class CliHooks:
+    """What the commands need from the rest of hiptimer, handed in so tests can replace it.
+
+    Attributes:
+        catalog: Loads the sessions.
+        status: Last-done and due columns for ``list``.
+        targets: Today's progression targets of a session (empty: each progression's start).
+    """
+
+    catalog: Callable[[], Catalog] = load_catalog
+    status: Callable[[CatalogEntry], SessionStatus] = _no_status
+    targets: Callable[[Session], Mapping[str, float]] = _start_targets
+
+
+def _default_hooks() -> CliHooks:
+    """The real hooks. History-backed status and targets plug in here."""
+    return CliHooks()
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+_EPILOG = """\
+exit codes: 0 ok, 1 invalid input or failed check, 2 usage error
+
+environment:
+  HIPTIMER_SESSIONS_DIR  your own session files (default: sessions/ in the config dir)
+  HIPTIMER_CONFIG_DIR    settings folder (default: the platform's user config dir)
+  HIPTIMER_DATA_DIR      history folder (default: the platform's user data dir)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Command:
+    """A subcommand: its name, one line of help, what it runs and the arguments it takes."""
+
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace, CliHooks], int]
+    arguments: Callable[[argparse.ArgumentParser], object] | None = None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``hiptimer`` command."""
+    parser = argparse.ArgumentParser(
+        prog="hiptimer",
+        description="Guided hip routines and hill repeats for runners, in the terminal. "
+        "Without a command, starts the app.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"hiptimer {__version__}")
+    parser.set_defaults(run=_launch_app)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for command in _COMMANDS:
+        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        if command.arguments is not None:
+            command.arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> int:
+    """Run the ``hiptimer`` command.
+
+    Args:
+        argv: The arguments after the program name (default: ``sys.argv[1:]``).
+        hooks: The parts the commands use (default: the real ones).
+
+    Returns:
+        The exit code.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors: argparse already printed
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        return int(args.run(args, hooks or _default_hooks()))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `hiptimer schema | head`: the reader left; that is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _launch_app(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """No command: the app. Until the full-screen app is there, the list and a note."""
+    code = _list(args, hooks)
+    print("\nThe full-screen app is not there yet: preview a session with `hiptimer show SESSION`.")
+    return code
+
+
+def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
+    catalog = hooks.catalog()
+    rows = [("ID", "NAME", "TIME", "WHEN", "LAST DONE", "DUE", "FROM")]
+    for entry in catalog:
+        plan = compile_plan(entry.session, hooks.targets(entry.session))
+        status = hooks.status(entry)
+        rows.append(
+            (
+                entry.id,
+                entry.session.name,
+                _total_text(plan),
+                schedule_text(entry.session.schedule),
+                status.last_done,
+                status.due,
+                _source_text(entry),
+            )
+        )
+    if len(rows) == 1:
+        print("No sessions found.")
+    else:
+        print(_table(rows))
+    _print_errors(catalog.errors)
+    return 0
+
+
+def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
+    try:
+        entry = hooks.catalog().find(args.session)
+    except SessionNotFoundError as exc:
+        _print_errors(exc.errors)
+        print(f"hiptimer: {exc.message}", file=sys.stderr)
+        return 1
+    session = entry.session
+    plan = compile_plan(session, hooks.targets(session))
+    print(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})")
+    if session.description:
+        print(_wrap(session.description, ""))
+    print(f"When: {schedule_text(session.schedule)}")
+    for name, progression in session.progression.items():
+        print(
+            f"Today: {name} = {plan.targets[name]:g} "
+            f"(starts at {progression.start:g}, +{progression.step:g} after each full run, "
+            f"goal {progression.goal:g})"
+        )
+    print()
+    if plan.get_ready:
+        print(f"Get ready: {plan.get_ready:g} s")
+    print(_phase_table(plan.phases))
+    print()
+    print(f"Total: {_total_text(plan)} in {len(plan)} phases (plus {plan.get_ready:g} s to get ready)")
+    if plan.is_estimate:
+        print(
+            _wrap(
+                "~ marks an estimate: a step you end with done counts its estimate_seconds "
+                "(60 s unless the file says), and reps you count yourself count "
+                "reps x estimate_rep_seconds (3 s a rep unless the file says).",
+                "",
+            )
+        )
+    return 0
+
+
+def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
+    files, errors = _expand(Path(p) for p in args.files)
+    _print_errors(errors)
+    failed = bool(errors)
+    for path in files:
+        loaded = load_file(path)
+        if loaded.session is None:
+            failed = True
+            _print_errors(loaded.errors)
+            continue
+        plan = compile_plan(loaded.session)
+        print(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})")
+    return 1 if failed else 0
+
+
+def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Session.model_json_schema()}
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+_COMMANDS = (
+    _Command("list", "list the sessions: id, name, estimated time, when, last done, due", _list),
+    _Command(
+        "show",
+        "show a session's plan for today, phase by phase, with its total time",
+        _show,
+        lambda p: p.add_argument(
+            "session", metavar="SESSION", help="a session id, or the path of a .toml file"
+        ),
+    ),
+    _Command(
+        "check",
+        "check session files; print path:line:col: field: message for each problem",
+        _check,
+        lambda p: p.add_argument(
+            "files", metavar="FILE", nargs="+", help="session files, or folders of them"
+        ),
+    ),
+    _Command("schema", "print the JSON Schema of session files (for editors)", _schema),
+)
+
+
+# -- output helpers ----------------------------------------------------------------------------
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """The schedule hint in words: "before a run", "2x a week, non-running days"."""
+    when = {
+        ScheduleWhen.BEFORE_RUN: "before a run",
+        ScheduleWhen.MID_RUN: "during a run",
+        ScheduleWhen.NON_RUNNING_DAYS: "non-running days",
+        ScheduleWhen.ANY: "any time",
+    }[schedule.when]
+    return f"{schedule.per_week}x a week, {when}" if schedule.per_week else when
+
+
+def clock_text(seconds: float) -> str:
+    """A length of time as M:SS, or H:MM:SS from an hour up."""
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _total_text(plan: Plan) -> str:
+    return ("~" if plan.is_estimate else "") + clock_text(plan.estimated_seconds)
+
+
+def _source_text(entry: CatalogEntry) -> str:
+    text = "built-in" if entry.source == "builtin" else entry.source.value
+    return f"{text}, replaces built-in" if entry.replaces is not None and entry.source == "user" else text
+
+
+def _phase_table(phases: Sequence[Phase]) -> str:
+    width = len(str(len(phases)))
+    rows = [
+        (
+            f"{p.index + 1:>{width}}.",
+            p.label + (f" ({p.side.value})" if p.side else ""),
+            f"set {p.set_index}/{p.set_count}" if p.set_count > 1 else "",
+            "round " + ", ".join(f"{i}/{n}" for i, n in p.rounds) if p.rounds else "",
+            _target_text(p),
+        )
+        for p in phases
+    ]
+    lines = _table(rows).splitlines()
+    out: list[str] = []
+    shown: set[str] = set()
+    for line, phase in zip(lines, phases, strict=True):
+        out.append("  " + line)
+        if phase.instructions and phase.instructions not in shown:  # once is enough to read
+            shown.add(phase.instructions)
+            out.append(_wrap(phase.instructions, " " * (width + 5)))
+    return "\n".join(out)
+
+
+def _target_text(phase: Phase) -> str:
+    if phase.timed:
+        return phase.target_text()
+    return f"{phase.target_text()} (~{format_seconds(phase.estimate_seconds)})"
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=96, initial_indent=indent, subsequent_indent=indent)
+
+
+def _print_errors(errors: Iterable[LoadError]) -> None:
+    for error in errors:
+        print(error, file=sys.stderr)
+
+
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
+    """Files as given; a folder stands for the ``*.toml`` files in it (an error if none)."""
+    files: list[Path] = []
+    errors: list[LoadError] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+        elif found := sorted(path.glob("*.toml")):
+            files.extend(found)
+        else:
+            errors.append(LoadError(path, 1, 1, "file", "a folder with no .toml files in it"))
+    return files, errors
