@@ -1,0 +1,429 @@
+"""Cue players: what the app calls to make a cue heard.
+
+Every player has the same small surface (:class:`CuePlayer`): ``play`` returns at once and never
+raises, ``close`` lets go of the device. Attributes the app may set: ``voice`` (speak phrases, or
+tones only) and ``offset`` (seconds the app plays cues early, for slow outputs: the player only
+carries the number, the app does the scheduling).
+
+* :class:`WorkerPlayer` plays through a child process (:mod:`hiptimer.audio.worker`) that it
+  restarts if it dies, so a crash in the audio library never takes the session down.
+* :class:`BellPlayer` rings the terminal bell: the fallback when nothing can play a WAV.
+* :class:`NullPlayer` is silent; :class:`RecordingPlayer` remembers requests, for tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from hiptimer.cues import CueRequest
+
+__all__ = ["BellPlayer", "CuePlayer", "NullPlayer", "RecordingPlayer", "WorkerPlayer"]
+
+READY_TIMEOUT = 10.0
+"""Seconds the worker may take to start and find a device."""
+MAX_RESTARTS = 5
+"""Restarts allowed within :data:`RESTART_WINDOW`; a worker that keeps dying is given up on."""
+RESTART_WINDOW = 60.0
+RESEND_WITHIN = 1.0
+"""After a restart, requests that never started and are younger than this are sent again."""
+
+
+class CuePlayer(Protocol):
+    """Plays cues for the app."""
+
+    name: str
+    """The backend's name as the user sees it: "simpleaudio", "aplay", "bell", "off"."""
+
+    def play(self, request: CueRequest) -> None:
+        """Start playing ``request``; returns at once (well under a millisecond), never raises."""
+
+    def close(self) -> None:
+        """Stop playing and let go of the device; never raises."""
+
+
+class NullPlayer:
+    """Plays nothing and remembers nothing."""
+
+    def __init__(self, name: str = "off", *, offset: float = 0.0) -> None:
+        self.name = name
+        self.voice = False
+        self.offset = offset
+        """Seconds the app plays cues early (carried for the app; nothing plays here)."""
+
+    def play(self, request: CueRequest) -> None:
+        """Do nothing."""
+
+    def close(self) -> None:
+        """Do nothing."""
+
+
+class RecordingPlayer:
+    """Remembers every request, in order; for tests."""
+
+    def __init__(self, name: str = "recording", *, voice: bool = True, offset: float = 0.0) -> None:
+        self.name = name
+        self.voice = voice
+        self.offset = offset
+        self.requests: list[CueRequest] = []
+        """Every request played, oldest first."""
+        self.closed = False
+
+    def play(self, request: CueRequest) -> None:
+        """Remember ``request``."""
+        self.requests.append(request)
+
+    def close(self) -> None:
+        """Remember that the player was closed."""
+        self.closed = True
+
+
+class BellPlayer:
+    """Rings the terminal bell for every cue.
+
+    Args:
+        bell: Rings once (the app passes its own; it must not block).
+        offset: See :class:`WorkerPlayer`.
+    """
+
+    def __init__(self, bell: Callable[[], None], *, offset: float = 0.0) -> None:
+        self.name = "bell"
+        self.voice = False
+        self.offset = offset
+        self._bell = bell
+
+    def play(self, request: CueRequest) -> None:
+        """Ring once."""
+        with contextlib.suppress(Exception):
+            self._bell()
+
+    def close(self) -> None:
+        """Nothing to let go of."""
+
+
+def tty_bell() -> Callable[[], None] | None:
+    """A bell that writes ``\\a`` to the controlling terminal, or None without one."""
+    try:
+        tty = open("/dev/tty", "w")  # noqa: SIM115 - kept open for the player's life
+    except OSError:
+        return None
+
+    def ring() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            tty.write("\a")
+            tty.flush()
+
+    return ring
+
+
+class WorkerPlayer:
+    """Plays cues in a child process, restarting it if it dies.
+
+    ``play`` stamps the request with ``time.monotonic()`` and hands it to a feeder thread, which
+    writes it to the worker's stdin; the worker applies the channel rules
+    (:mod:`hiptimer.audio.channel`) and plays. The worker reports each sound's start, with its
+    latency from the ``play`` call, and each request's end; :attr:`events` keeps the recent reports.
+
+    Args:
+        backend: "auto", "simpleaudio" or "command".
+        sounds_dir: The built-in sounds folder.
+        user_sounds_dir: The user's sounds folder, searched first.
+        commands: Player commands to try, in order.
+        voice: Speak phrases (else tones only).
+        offset: Seconds the app plays cues early; carried for the app.
+        python: The interpreter that runs the worker.
+    """
+
+    def __init__(
+        self,
+        backend: str = "auto",
+        *,
+        sounds_dir: Path,
+        user_sounds_dir: Path | None = None,
+        commands: list[str] | None = None,
+        voice: bool = True,
+        offset: float = 0.0,
+        python: str = sys.executable,
+    ) -> None:
+        from hiptimer.audio.worker import PLAYER_COMMANDS
+
+        self.name = backend
+        self.voice = voice
+        self.offset = offset
+        """Seconds the app plays cues early (for outputs with a long delay, such as Bluetooth)."""
+        self.backend = backend
+        self.restarts = 0
+        """How many times the worker was restarted after dying."""
+        self.failed: str | None = None
+        """Why the player went silent for good, if it did."""
+        self.events: deque[dict[str, Any]] = deque(maxlen=2000)
+        """The worker's recent reports (see :mod:`hiptimer.audio.worker`)."""
+        self._config = {
+            "backend": backend,
+            "commands": list(commands if commands is not None else PLAYER_COMMANDS),
+            "sounds": str(sounds_dir),
+            "user_sounds": str(user_sounds_dir) if user_sounds_dir else None,
+        }
+        self._python = python
+        self._ids = itertools.count(1)
+        self._cond = threading.Condition()
+        self._pending: dict[int, tuple[float, CueRequest, bool]] = {}
+        self._started: set[int] = set()
+        self._outbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._generation = 0
+        self._restart_times: deque[float] = deque()
+        self._closed = False
+        self._feeder: threading.Thread | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> str | None:
+        """Start the worker and wait until it has found a device.
+
+        Returns:
+            None when playback works (:attr:`name` then says which backend), else why not.
+        """
+        problem = self._spawn()
+        if problem is not None:
+            return problem
+        self._feeder = threading.Thread(target=self._feed, name="hiptimer-audio-feeder", daemon=True)
+        self._feeder.start()
+        return None
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id (None when not running)."""
+        proc = self._proc
+        return proc.pid if proc is not None else None
+
+    def _spawn(self) -> str | None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+        env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+        try:
+            proc = subprocess.Popen(
+                [self._python, "-m", "hiptimer.audio.worker", json.dumps(self._config)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            return f"cannot start the audio worker ({exc})"
+        assert proc.stdout is not None
+        handshake: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+        self._generation += 1
+        reader = threading.Thread(
+            target=self._read,
+            args=(proc.stdout, self._generation, handshake),
+            name="hiptimer-audio-reader",
+            daemon=True,
+        )
+        reader.start()
+        try:
+            first = handshake.get(timeout=READY_TIMEOUT)
+        except queue.Empty:
+            first = {"fail": "the audio worker did not start in time"}
+        if "ready" not in first:
+            _stop_process(proc)
+            return str(first.get("fail", "the audio worker stopped"))
+        self._proc = proc
+        self.name = str(first["ready"])
+        # A restarted worker must use what the first one found, not probe afresh.
+        self._config["backend"] = "simpleaudio" if self.name == "simpleaudio" else "command"
+        if self.name != "simpleaudio":
+            self._config["commands"] = [self.name]
+        return None
+
+    def close(self) -> None:
+        """Stop playback and end the worker (waits at most about a second)."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            self._pending.clear()
+            self._cond.notify_all()
+        self._outbox.put(("close",))
+        feeder = self._feeder
+        if feeder is not None and feeder is not threading.current_thread():
+            feeder.join(timeout=2.0)
+        proc = self._proc
+        if proc is not None:
+            _stop_process(proc)
+
+    # --- playing -------------------------------------------------------------------------------
+
+    def play(self, request: CueRequest) -> None:
+        """Queue ``request`` for the worker and return at once."""
+        try:
+            due = time.monotonic()
+            if self._closed or self.failed is not None:
+                return
+            rid = next(self._ids)
+            voice = self.voice
+            with self._cond:
+                self._pending[rid] = (due, request, voice)
+            self._outbox.put(("play", rid, due, request, voice))
+        except Exception:  # the app must never see an audio failure
+            return
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until every request so far has ended (for tests and the benchmark).
+
+        Returns:
+            True if idle, False if the timeout passed first.
+        """
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._pending or self._closed, timeout=timeout)
+
+    def _feed(self) -> None:
+        while True:
+            message = self._outbox.get()
+            kind = message[0]
+            if kind == "close":
+                break
+            if self.failed is not None:
+                continue
+            if kind == "died":
+                if message[1] == self._generation and not self._closed:
+                    self._restart()
+                continue
+            _, rid, due, request, voice = message
+            self._send(rid, due, request, voice)
+        proc = self._proc
+        if proc is not None and proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+
+    def _send(self, rid: int, due: float, request: CueRequest, voice: bool) -> None:
+        line = json.dumps(
+            {
+                "id": rid,
+                "due": due,
+                "cue": request.cue.value,
+                "speech": request.speech,
+                "sound": request.sound,
+                "voice": voice,
+            }
+        )
+        for _ in range(2):
+            proc = self._proc
+            if proc is None or proc.poll() is not None:
+                if not self._restart():
+                    return
+                proc = self._proc
+            assert proc is not None and proc.stdin is not None
+            try:
+                proc.stdin.write(line.encode() + b"\n")
+                proc.stdin.flush()
+                return
+            except OSError:
+                if not self._restart():
+                    return
+
+    def _restart(self) -> bool:
+        """Start a new worker after one died; resend what never started. False if given up."""
+        now = time.monotonic()
+        while self._restart_times and now - self._restart_times[0] > RESTART_WINDOW:
+            self._restart_times.popleft()
+        if len(self._restart_times) >= MAX_RESTARTS:
+            self._give_up("the audio worker keeps stopping")
+            return False
+        self._restart_times.append(now)
+        old = self._proc
+        if old is not None:
+            _stop_process(old)
+        self._proc = None
+        problem = self._spawn()
+        self.restarts += 1
+        if problem is not None:
+            self._give_up(problem)
+            return False
+        with self._cond:
+            resend = sorted(
+                (rid, item)
+                for rid, item in self._pending.items()
+                if rid not in self._started and now - item[0] < RESEND_WITHIN
+            )
+            lost = [rid for rid in self._pending if rid not in dict(resend)]
+            for rid in lost:
+                del self._pending[rid]
+            self._cond.notify_all()
+        for rid, (due, request, voice) in resend:
+            self._send(rid, due, request, voice)
+        return True
+
+    def _give_up(self, why: str) -> None:
+        self.failed = why
+        with self._cond:
+            self._pending.clear()
+            self._cond.notify_all()
+
+    def _read(self, stream: IO[bytes], generation: int, handshake: queue.SimpleQueue[dict[str, Any]]) -> None:
+        greeted = False
+        for line in _lines(stream):
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(message, dict):
+                continue
+            if not greeted:
+                greeted = True
+                handshake.put(message)
+                continue
+            self.events.append(message)
+            event = message.get("event")
+            if event == "started":
+                with self._cond:
+                    self._started.add(int(message.get("id", 0)))
+            elif event == "end":
+                with self._cond:
+                    rid = int(message.get("id", 0))
+                    self._pending.pop(rid, None)
+                    self._started.discard(rid)
+                    self._cond.notify_all()
+        if not greeted:
+            handshake.put({"fail": "the audio worker stopped while starting"})
+            return
+        if not self._closed and generation == self._generation:
+            self._outbox.put(("died", generation))
+
+
+def _lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream's lines until it ends or breaks; then close it."""
+    try:
+        yield from stream
+    except (OSError, ValueError):
+        return
+    finally:
+        with contextlib.suppress(OSError):
+            stream.close()
+
+
+def _stop_process(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        if proc.stdin is not None:
+            proc.stdin.close()
+    try:
+        proc.wait(timeout=1.0)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=1.0)
