@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -224,6 +225,65 @@ def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
     return 0
 
 
+def _port(text: str) -> int:
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r} (0-65535; 0 picks a free one)")
+    return port
+
+
+def _token(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._~-]{8,}", text):
+        raise argparse.ArgumentTypeError("a token needs 8 or more letters, digits or . _ ~ -")
+    return text
+
+
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: 127.0.0.1, this computer only; "
+        "0.0.0.0: every network this computer is on, with an access token)",
+    )
+    parser.add_argument("--port", type=_port, default=8000, help="the port (default: 8000; 0: any free port)")
+    parser.add_argument(
+        "--session", metavar="ID", help="open straight into this session (an id or a .toml path)"
+    )
+    parser.add_argument(
+        "--token",
+        nargs="?",
+        const="",
+        type=_token,
+        metavar="TOKEN",
+        help="require an access token on this computer too (a random one unless given; "
+        "other addresses always need one)",
+    )
+
+
+def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("textual_serve") is None:
+        print(
+            "hiptimer: serving to a browser needs textual-serve: pip install 'hiptimer[web]'", file=sys.stderr
+        )
+        return 1
+    if args.session is not None:
+        try:
+            hooks.catalog().find(args.session)
+        except SessionNotFoundError as exc:
+            _print_errors(exc.errors)
+            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            return 1
+    from hiptimer import serve
+
+    token: str | None = args.token
+    if token == "" or (token is None and not serve.is_loopback(args.host)):
+        token = serve.new_token()
+    config = serve.ServeConfig(args.host, args.port, token, serve.app_command(args.session))
+    return serve.run(config)
+
+
 _COMMANDS = (
     _Command("list", "list the sessions: id, name, estimated time, when, last done, due", _list),
     _Command(
@@ -243,6 +303,7 @@ _COMMANDS = (
         ),
     ),
     _Command("schema", "print the JSON Schema of session files (for editors)", _schema),
+    _Command("serve", "serve the app to a browser (a phone on the home network)", _serve, _serve_arguments),
 )
 
 

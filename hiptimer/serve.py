@@ -1,0 +1,501 @@
+"""``hiptimer serve``: the app in a browser tab, on this computer or a phone on the home network.
+
+textual-serve runs a fresh ``hiptimer`` process for every browser tab that connects and streams
+its screen to the page (xterm.js). This module wraps it with what a phone on a home network
+needs:
+
+* an access token: listening on anything but loopback needs one. It rides in the first URL
+  (``?token=...``, also shown as a QR code); the server answers it with a cookie that the page's
+  assets and its websocket then carry. Anything else gets HTTP 403.
+* a page that works offline: textual-serve's own page pulls a font from the internet; ours uses
+  the copy of Roboto Mono that textual-serve ships, and a Content-Security-Policy that allows
+  nothing but this server.
+* sound on the phone: the served app rings the terminal bell for each cue
+  (``HIPTIMER_AUDIO=bell``); the page turns each bell into a short beep with Web Audio (and a
+  buzz where the phone can vibrate). The computer running the server stays silent.
+
+textual-serve and aiohttp come with the ``web`` extra; the command line imports this module only
+for ``hiptimer serve``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import ipaddress
+import os
+import secrets
+import shlex
+import signal
+import socket
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TextIO
+
+from aiohttp import web
+from textual_serve.server import Server
+from yarl import URL
+
+from hiptimer.qr import encode, render_half_blocks
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "ServeConfig",
+    "app_command",
+    "build_app",
+    "is_loopback",
+    "new_token",
+    "run",
+    "served_environment",
+]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+TOKEN_PARAMETER = "token"
+
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """What ``hiptimer serve`` was asked for.
+
+    Attributes:
+        host: The address to listen on.
+        port: The port to listen on (0: any free port).
+        token: The access token every request must carry, or None for none (loopback only).
+        command: The shell command that starts the app for each browser tab.
+        title: The page's title.
+    """
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    token: str | None = None
+    command: str = ""
+    title: str = "hiptimer"
+
+    def __post_init__(self) -> None:
+        if self.token is None and not is_loopback(self.host):
+            raise ValueError(f"listening on {self.host} needs an access token")
+
+    @property
+    def cookie_name(self) -> str:
+        """The cookie that carries the token (per port: cookies are shared across ports)."""
+        return f"hiptimer_token_{self.port}"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this computer only ("localhost", 127.0.0.0/8, ::1)."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def new_token() -> str:
+    """A fresh random access token, safe to put in a URL."""
+    return secrets.token_urlsafe(16)
+
+
+def app_command(session: str | None = None, python: str = sys.executable) -> str:
+    """The shell command that starts the app for one browser tab.
+
+    Args:
+        session: Go straight into this session (an id or a path), else the home screen.
+        python: The interpreter to run hiptimer with (default: this one).
+    """
+    return shlex.join([python, "-m", "hiptimer", *(("run", session) if session else ())])
+
+
+def served_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment for the served app: cues ring the bell (the page beeps) unless audio is off.
+
+    The app's own players would sound on the computer running the server, not on the phone.
+    """
+    env = dict(environ)
+    if env.get("HIPTIMER_AUDIO", "").strip().lower() != "off":
+        env["HIPTIMER_AUDIO"] = "bell"
+    return env
+
+
+def public_host(host: str) -> str:
+    """The address to put in the URL: for 0.0.0.0 or ::, this computer's address on the network."""
+    try:
+        wildcard = ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        wildcard = host == ""
+    if not wildcard:
+        return host
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: picks the outgoing interface, sends nothing
+            address = str(probe.getsockname()[0])
+        except OSError:
+            address = ""
+    return address if address and not is_loopback(address) else socket.gethostname()
+
+
+def page_url(host: str, port: int, token: str | None) -> str:
+    """The address to open in the browser."""
+    shown = public_host(host)
+    if ":" in shown:  # IPv6
+        shown = f"[{shown.strip('[]')}]"
+    url = URL.build(scheme="http", host=shown, port=port, path="/", encoded=True)
+    return str(url.with_query({TOKEN_PARAMETER: token}) if token else url)
+
+
+# -- the web application -------------------------------------------------------------------------
+
+
+def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web.Application:
+    """The aiohttp application: the page, its assets, and one app process per websocket.
+
+    Args:
+        config: What to serve and how to guard it.
+        log: Where one-line notices go (a tab connected, a request refused).
+
+    Returns:
+        The application, ready for an aiohttp runner.
+    """
+    server = Server(config.command, host=config.host, port=config.port, title=config.title)
+    sessions: set[asyncio.Task[object]] = set()
+
+    async def index(request: web.Request) -> web.StreamResponse:
+        nonce = secrets.token_urlsafe(12)
+        font_size = _int_query(request, "fontsize", 16, 6, 64)
+        text = (
+            _PAGE.replace("{{nonce}}", nonce)
+            .replace("{{title}}", html.escape(config.title))
+            .replace("{{font_size}}", str(font_size))
+        )
+        response = web.Response(text=text, content_type="text/html")
+        response.headers["Content-Security-Policy"] = _CSP.replace("{{nonce}}", nonce)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def websocket(request: web.Request) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        if origin is not None and URL(origin).host != request.url.host:
+            log(f"refused a websocket from another site ({origin})")
+            raise web.HTTPForbidden(text="hiptimer: websocket from another site refused\n")
+        task = asyncio.current_task()
+        assert task is not None
+        sessions.add(task)
+        log(f"browser connected from {request.remote}")
+        try:
+            return await server.handle_websocket(request)
+        finally:
+            sessions.discard(task)
+            log(f"browser disconnected ({request.remote})")
+
+    async def close_sessions(app: web.Application) -> None:
+        for task in sessions:
+            task.cancel()  # the handler closes its websocket and tells its app to quit
+        if sessions:
+            await asyncio.wait(set(sessions), timeout=5)
+
+    script: list[bytes] = []
+
+    async def textual_js(request: web.Request) -> web.StreamResponse:
+        if not script:
+            script.append(_exposed_terminal((server.statics_path / "js" / "textual.js").read_bytes()))
+        return web.Response(body=script[0], content_type="text/javascript")
+
+    app = web.Application(middlewares=[_guard(config, log)])
+    app.add_routes(
+        [
+            web.get("/", index),
+            web.get("/static/js/textual.js", textual_js),
+            web.get("/ws", websocket),
+            web.get("/download/{key}", server.handle_download),
+            web.static("/static", server.statics_path),
+        ]
+    )
+    app.on_shutdown.append(close_sessions)
+    return app
+
+
+def _guard(config: ServeConfig, log: Callable[[str], None]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Middleware: the token (when one is set), and the Host check that stops DNS rebinding."""
+    token = config.token
+    local_names = {"localhost", "127.0.0.1", "::1", config.host.strip("[]").lower()}
+
+    @web.middleware
+    async def guard(request: web.Request, handler: _Handler) -> web.StreamResponse:
+        if token is None:
+            # Loopback without a token: only accept requests addressed to this computer by name, so
+            # a web page whose host name is made to point at 127.0.0.1 cannot reach the app.
+            if (request.url.host or "").strip("[]").lower() not in local_names:
+                log(f"refused a request for host {request.host!r}")
+                raise web.HTTPForbidden(text="hiptimer: unknown host name\n")
+            return await _with_headers(await handler(request))
+        given = request.query.get(TOKEN_PARAMETER, "")
+        from_query = _same(given, token)
+        if not (from_query or _same(request.cookies.get(config.cookie_name, ""), token)):
+            log(f"refused a request without the token from {request.remote} ({request.path})")
+            raise web.HTTPForbidden(
+                text="hiptimer: this page needs the access token. Open the full address that "
+                "`hiptimer serve` printed (it ends in ?token=...).\n"
+            )
+        response = await _with_headers(await handler(request))
+        if from_query and not response.prepared:
+            response.set_cookie(config.cookie_name, token, httponly=True, samesite="Strict", path="/")
+        return response
+
+    return guard
+
+
+async def _with_headers(response: web.StreamResponse) -> web.StreamResponse:
+    if not response.prepared:
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _exposed_terminal(script: bytes) -> bytes:
+    """textual.js with its xterm.js terminal kept as ``window.hiptimerTerminal``.
+
+    The page's tests read the screen from the terminal's buffer (the terminal draws on a canvas,
+    so the text is not in the DOM). If a future textual.js is built differently, it is served as
+    it is and only that hook is missing.
+    """
+    return script.replace(
+        b"this.terminal.open(e),", b"this.terminal.open(e),window.hiptimerTerminal=this.terminal,", 1
+    )
+
+
+def _same(given: str, token: str) -> bool:
+    return bool(given) and secrets.compare_digest(given.encode(), token.encode())
+
+
+def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        return min(high, max(low, int(request.query.get(name, default))))
+    except ValueError:
+        return default
+
+
+# -- running -------------------------------------------------------------------------------------
+
+
+def run(config: ServeConfig, *, out: TextIO | None = None) -> int:
+    """Serve until Ctrl+C or SIGTERM.
+
+    Prints the address to open (and, when a phone can reach it, a QR code of it).
+
+    Args:
+        config: What to serve.
+        out: Where the address and notices go (default: stdout).
+
+    Returns:
+        The exit code: 0 after a clean stop, 1 if the address cannot be listened on.
+    """
+    stream = out or sys.stdout
+
+    def say(line: str) -> None:
+        print(line, file=stream, flush=True)
+
+    os.environ.update(served_environment(os.environ))  # inherited by every app process
+    try:
+        color = stream.isatty() and "NO_COLOR" not in os.environ
+        asyncio.run(_serve(config, say, color=color))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(
+            f"hiptimer: cannot listen on {config.host}:{config.port}: {reason}"
+            + (" (another program uses that port: try --port)" if "in use" in reason else ""),
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        pass
+    say("hiptimer: stopped serving")
+    return 0
+
+
+async def _serve(config: ServeConfig, say: Callable[[str], None], *, color: bool) -> None:
+    runner = web.AppRunner(build_app(config, log=lambda line: say(f"  {line}")), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, config.host, config.port)
+        await site.start()
+        port = int(runner.addresses[0][1])
+        _announce(config, port, say, color=color)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows
+                loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def _announce(config: ServeConfig, port: int, say: Callable[[str], None], *, color: bool) -> None:
+    url = page_url(config.host, port, config.token)
+    say(f"hiptimer: serving the app at {url}")
+    if is_loopback(config.host):
+        say("Only this computer can open it. For a phone on the same network: hiptimer serve --host 0.0.0.0")
+    else:
+        say("Open it on a phone on the same network, or point the phone's camera at this code:")
+        say("")
+        say(render_half_blocks(encode(url), color=color))
+        say("")
+        say("Anyone with this address can use hiptimer here: start sessions and read your history.")
+    say("Press Ctrl+C to stop.")
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{{nonce}}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+# textual-serve's page, made to work offline (a local font instead of a font service), fitted to
+# a phone (viewport), and listening for the terminal bell. textual.js reads the websocket address
+# from data-session-websocket-url when the page has loaded: the script below it fills it in from
+# the page's own address, so the page works under any host name or address the phone used.
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content" />
+    <meta name="referrer" content="no-referrer" />
+    <title>{{title}}</title>
+    <link rel="stylesheet" href="/static/css/xterm.css" />
+    <style>
+      @font-face {
+        font-family: "Roboto Mono";
+        src: url("/static/fonts/RobotoMono-VariableFont_wght.ttf") format("truetype");
+        font-weight: 100 700;
+        font-style: normal;
+      }
+      @font-face {
+        font-family: "Roboto Mono";
+        src: url("/static/fonts/RobotoMono-Italic-VariableFont_wght.ttf") format("truetype");
+        font-weight: 100 700;
+        font-style: italic;
+      }
+      html, body { margin: 0; padding: 0; background: #0c181f; overflow: hidden; }
+      .dialog-container {
+        position: absolute; width: 100vw; height: 100vh; display: flex;
+        align-items: center; justify-content: center; z-index: 10;
+      }
+      .intro {
+        max-width: 90vw; padding: 32px 48px; font: 16px "Roboto Mono", menlo, monospace;
+        text-align: center; color: rgba(255, 255, 255, 0.95); background-color: #12232d;
+        display: flex; flex-direction: column; align-items: center; gap: 16px;
+      }
+      body.-first-byte .intro-dialog { display: none; }
+      body .textual-terminal { opacity: 0; transition: opacity 0.3s ease-out; }
+      body.-first-byte .textual-terminal { opacity: 1; }
+      button {
+        padding: 16px 32px; min-height: 48px; background-color: #5e0ba7; color: #fff; border: none;
+        font: 16px "Roboto Mono", menlo, monospace; cursor: pointer;
+      }
+      button:hover { background: #ac5af4; }
+      .closed-dialog { display: none; }
+      body.-closed .closed-dialog { display: flex; }
+      body.-closed .intro-dialog { display: none; }
+      #start { display: none; }
+      #start.-delay { display: block; }
+    </style>
+    <script nonce="{{nonce}}">
+      // The terminal bell, as a beep: the served app rings it for each cue. A browser lets a page
+      // play sound only after the user has touched it, so the first tap or key press unlocks it.
+      (() => {
+        const bell = { rung: 0, played: 0, audio: "locked" };
+        window.hiptimerBell = bell;
+        let context = null;
+        const unlock = () => {
+          const Context = window.AudioContext || window.webkitAudioContext;
+          if (!Context) { bell.audio = "unsupported"; return; }
+          if (!context) context = new Context();
+          if (context.state === "suspended") context.resume();
+          context.onstatechange = () => { bell.audio = context.state; };
+          bell.audio = context.state;
+        };
+        for (const type of ["pointerdown", "touchstart", "keydown"]) {
+          window.addEventListener(type, unlock, { capture: true, passive: true });
+        }
+        let last = -1;
+        const beep = () => {
+          bell.rung += 1;
+          if (navigator.vibrate && navigator.userActivation && navigator.userActivation.hasBeenActive) {
+            navigator.vibrate(60);
+          }
+          if (!context || context.state !== "running") return;
+          const now = context.currentTime;
+          if (now - last < 0.09) return;  // pips are at least a second apart; a burst is one beep
+          last = now;
+          const tone = context.createOscillator();
+          const gain = context.createGain();
+          tone.type = "sine";
+          tone.frequency.value = 880;
+          gain.gain.setValueAtTime(0.0001, now);
+          gain.gain.exponentialRampToValueAtTime(0.5, now + 0.01);
+          gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.2);
+          tone.connect(gain).connect(context.destination);
+          tone.start(now);
+          tone.stop(now + 0.22);
+          bell.played += 1;
+        };
+        // BEL (7) outside escape strings is the bell; inside OSC/DCS/APC/PM/SOS it ends the string.
+        let state = 0;  // 0 text, 1 after ESC, 2 inside a string, 3 ESC inside a string
+        const scan = (bytes) => {
+          for (const b of bytes) {
+            if (state === 0) { if (b === 7) beep(); else if (b === 27) state = 1; }
+            else if (state === 1) state = [0x5d, 0x50, 0x5f, 0x5e, 0x58].includes(b) ? 2 : (b === 27 ? 1 : 0);
+            else if (state === 2) { if (b === 7) state = 0; else if (b === 27) state = 3; }
+            else state = b === 0x5c ? 0 : (b === 27 ? 3 : 2);
+          }
+        };
+        const Native = window.WebSocket;
+        window.WebSocket = class extends Native {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener("message", (event) => {
+              if (event.data instanceof ArrayBuffer) scan(new Uint8Array(event.data));
+            });
+          }
+        };
+      })();
+    </script>
+    <script src="/static/js/textual.js"></script>
+  </head>
+  <body>
+    <div class="dialog-container intro-dialog">
+      <div class="intro"><div>{{title}}</div>
+        <button type="button" id="start">Start</button>
+      </div>
+    </div>
+    <div class="dialog-container closed-dialog">
+      <div class="intro">
+        <div>The app has closed.</div>
+        <button type="button" id="restart">Start again</button>
+      </div>
+    </div>
+    <div id="terminal" class="textual-terminal" data-font-size="{{font_size}}"></div>
+    <script nonce="{{nonce}}">
+      const terminal = document.getElementById("terminal");
+      const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+      terminal.dataset.sessionWebsocketUrl = `${scheme}//${window.location.host}/ws`;
+      const again = () => {
+        const url = new URL(window.location.href);
+        url.searchParams.delete("delay");
+        window.location.href = url.pathname + url.search;
+      };
+      document.getElementById("start").addEventListener("click", again);
+      document.getElementById("restart").addEventListener("click", again);
+    </script>
+  </body>
+</html>
+"""
