@@ -1,0 +1,551 @@
+"""Run history in SQLite: every finished phase is on disk the moment it ends.
+
+:class:`SqliteStore` implements :class:`~hiptimer.ports.RunStore`. Its methods are synchronous
+and each write is one committed transaction (WAL, ``synchronous=FULL``: a saved phase survives a
+power cut, not only a crash); the app calls them from a worker thread so the event loop never
+waits on the disk. One connection is shared under a lock, so any one thread may call at a time.
+
+Nothing is opened at import time: the database is opened (created, checked, migrated) on first use,
+or by :func:`open_store`, which the command line calls.
+
+Runs left ``running``
+    A run records the pid of the process running it and a heartbeat time. The app saves each
+    phase as it ends and calls :meth:`SqliteStore.touch_run` at least every
+    :data:`HEARTBEAT_SECONDS` while a run is open (also while paused), so the heartbeat is never
+    older than that while the process lives. When the store opens (and before it looks for a run
+    to resume), a run still marked ``running`` becomes ``interrupted`` unless another live process
+    holds it: its pid exists, is not this process, and its heartbeat is younger than
+    :data:`STALE_AFTER_SECONDS` (the heartbeat guards against a pid reused by an unrelated
+    program). We chose pids over lock files: nothing to clean up after a crash, and it works the
+    same on every platform.
+
+Storage that cannot be used
+    A file that is not SQLite or is damaged, or that a newer hiptimer wrote, is moved aside
+    (``history.sqlite3.damaged-20240501T073000``, with its ``-wal`` and ``-shm``), never deleted;
+    a fresh history starts and :attr:`SqliteStore.notice` says where the old file went. A data
+    folder that is read-only or full (at open, or at any later write) makes the store keep
+    results in memory instead (a :class:`FallbackStore`), with a notice;
+    :meth:`SqliteStore.export_json` saves them elsewhere. See :mod:`hiptimer.store_open`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from hiptimer.plan import Plan
+from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
+from hiptimer.results import PhaseResult, RunStatus
+from hiptimer.store_open import UnusableError, close_quietly, describe_error, open_database
+from hiptimer.store_records import (
+    FallbackStore,
+    HistorySource,
+    RunRecord,
+    SavedPhase,
+    definition_hash,
+    recent_runs,
+)
+from hiptimer.store_schema import (
+    PHASE_COLUMNS,
+    RUN_COLUMNS,
+    parse_time,
+    plan_from_json,
+    plan_to_json,
+    record_from_row,
+    saved_phase_from_row,
+    stored_run_from_row,
+    targets_from_json,
+    time_text,
+)
+
+__all__ = [
+    "HEARTBEAT_SECONDS",
+    "STALE_AFTER_SECONDS",
+    "FallbackStore",
+    "HistorySource",
+    "RunRecord",
+    "SavedPhase",
+    "SqliteStore",
+    "definition_hash",
+    "open_store",
+    "recent_runs",
+]
+
+HEARTBEAT_SECONDS = 15.0
+"""The app touches an open run at least this often (see :meth:`SqliteStore.touch_run`)."""
+
+STALE_AFTER_SECONDS = 120.0
+"""A running run whose heartbeat is older than this is not held by anyone, whatever its pid."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _State:
+    conn: sqlite3.Connection | None = None
+    opened: bool = False
+    fallback: bool = False
+    shadow: FallbackStore = field(default_factory=FallbackStore)
+
+
+class SqliteStore:
+    """A :class:`~hiptimer.ports.RunStore` on an SQLite file.
+
+    Args:
+        path: The database file (created with its folder on first use).
+        clock: The wall clock, for heartbeats and the names of moved-aside files.
+        verify: Run ``PRAGMA quick_check`` when opening; a failure moves the file aside.
+    """
+
+    def __init__(
+        self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now, verify: bool = True
+    ) -> None:
+        self.path = Path(path)
+        self.notice: str | None = None
+        """What the user should be told about the history file, if anything (shown once)."""
+        self._clock = clock
+        self._verify = verify
+        self._lock = threading.RLock()
+        self._state = _State()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether results are being kept in memory because the file cannot be written."""
+        with self._lock:
+            self._ready()
+            return self._state.fallback
+
+    def open(self) -> None:
+        """Open (create, check, migrate) the database now rather than on first use."""
+        with self._lock:
+            self._ready()
+
+    def close(self) -> None:
+        """Close the database; the next call opens it again."""
+        with self._lock:
+            if self._state.conn is not None:
+                self._state.conn.close()
+            self._state.conn = None
+            self._state.opened = False
+
+    def _ready(self) -> None:
+        if self._state.opened:
+            return
+        self._state.opened = True
+        try:
+            self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
+        except UnusableError as why:
+            self._go_to_memory(str(why))
+            return
+        self.notice = moved
+        self._recover()
+
+    def _go_to_memory(self, why: str) -> None:
+        self._state.fallback = True
+        close_quietly(self._state.conn)
+        self._state.conn = None
+        told = f"{self.notice} " if self.notice else ""
+        self.notice = (
+            f"{told}History cannot be saved: {why}. This session's results are kept in memory until "
+            "hiptimer closes; export them from the summary screen to keep them."
+        )
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        conn = self._state.conn
+        assert conn is not None
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _write(self, sql_part: Callable[[sqlite3.Connection], None], memory_part: Callable[[], None]) -> None:
+        """Run ``sql_part`` in one transaction and mirror it in memory.
+
+        If the disk fails (full, read-only, gone), the store keeps going in memory from here on.
+        """
+        with self._lock:
+            self._ready()
+            if not self._state.fallback:
+                try:
+                    with self._tx() as conn:
+                        sql_part(conn)
+                except sqlite3.IntegrityError:
+                    raise
+                except (sqlite3.Error, OSError) as exc:
+                    self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
+            memory_part()
+
+    def _read(self) -> sqlite3.Connection | None:
+        self._ready()
+        return None if self._state.fallback else self._state.conn
+
+    # -- RunStore ------------------------------------------------------------------------------
+
+    def start_run(self, plan: Plan, *, definition_hash: str, started: datetime) -> int:
+        """Record a new run of ``plan`` held by this process; return its id."""
+        with self._lock:
+            self._ready()
+            shadow = self._state.shadow
+            if self._state.fallback:
+                return shadow.start_run(plan, definition_hash=definition_hash, started=started)
+            ids: list[int] = []
+
+            def insert(conn: sqlite3.Connection) -> None:
+                cur = conn.execute(
+                    "INSERT INTO runs (session_id, session_name, definition_hash, started, status,"
+                    " plan_json, targets_json, phase_count, pid, heartbeat)"
+                    " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+                    (
+                        plan.session_id,
+                        plan.session_name,
+                        definition_hash,
+                        time_text(started),
+                        plan_to_json(plan),
+                        json.dumps(dict(plan.targets), sort_keys=True),
+                        len(plan.phases),
+                        os.getpid(),
+                        time_text(started),
+                    ),
+                )
+                ids.append(int(cur.lastrowid or 0))
+
+            def remember() -> None:
+                if ids:
+                    shadow.adopt(ids[0], plan, definition_hash=definition_hash, started=started)
+                else:
+                    ids.append(shadow.start_run(plan, definition_hash=definition_hash, started=started))
+
+            self._write(insert, remember)
+            return ids[0]
+
+    def save_phase(self, run_id: int, result: PhaseResult, *, started: datetime, ended: datetime) -> None:
+        """Save one phase's result (replacing an earlier result of the same phase) and commit."""
+
+        def upsert(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                f"INSERT OR REPLACE INTO phases ({PHASE_COLUMNS}) VALUES ({', '.join('?' * 20)})",
+                (
+                    run_id,
+                    result.index,
+                    result.label,
+                    result.kind.value,
+                    result.side.value if result.side else None,
+                    result.set_index,
+                    result.set_count,
+                    result.round_index,
+                    result.round_count,
+                    result.planned_seconds,
+                    result.actual_seconds,
+                    result.paused_seconds,
+                    result.reps_target,
+                    result.reps_done,
+                    result.outcome.value,
+                    result.started_at,
+                    result.ended_at,
+                    result.progression,
+                    time_text(started),
+                    time_text(ended),
+                ),
+            )
+            conn.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time_text(ended), run_id))
+
+        self._write(
+            upsert,
+            lambda: self._mirror(
+                run_id, lambda s: s.save_phase(run_id, result, started=started, ended=ended)
+            ),
+        )
+
+    def touch_run(self, run_id: int, at: datetime) -> None:
+        """Record that the process running ``run_id`` is alive at ``at``.
+
+        Call it at least every :data:`HEARTBEAT_SECONDS` while the run is open and no phase ends
+        (a long open step, a pause); a run whose heartbeat is older than
+        :data:`STALE_AFTER_SECONDS` is taken as abandoned by the next hiptimer that starts.
+        """
+
+        def touch(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time_text(at), run_id))
+
+        self._write(touch, lambda: None)
+
+    def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
+        """Mark the run completed, aborted or interrupted, and commit."""
+
+        def finish(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE runs SET status = ?, ended = ?, heartbeat = ? WHERE id = ?",
+                (status.value, time_text(ended), time_text(ended), run_id),
+            )
+
+        self._write(finish, lambda: self._mirror(run_id, lambda s: s.end_run(run_id, status, ended=ended)))
+
+    def mark_interrupted(self, run_id: int, *, ended: datetime) -> None:
+        """End the run as interrupted: for SIGTERM and SIGHUP, before the process exits."""
+        self.end_run(run_id, RunStatus.INTERRUPTED, ended=ended)
+
+    def reopen_run(self, run_id: int) -> None:
+        """Mark an interrupted run as running again, held by this process (it is being resumed)."""
+        now = self._clock()
+
+        def reopen(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE runs SET status = 'running', ended = NULL, pid = ?, heartbeat = ? WHERE id = ?",
+                (os.getpid(), time_text(now), run_id),
+            )
+
+        def remember() -> None:
+            shadow = self._state.shadow
+            if not shadow.holds(run_id) and not self._state.fallback:
+                record = self._record(run_id)
+                plan = self.stored_plan(run_id)
+                if record is not None and plan is not None:
+                    shadow.adopt(
+                        run_id,
+                        plan,
+                        definition_hash=record.definition_hash,
+                        started=record.run.started,
+                        phases=record.phases,
+                    )
+            if shadow.holds(run_id):
+                shadow.reopen_run(run_id)
+
+        self._write(reopen, remember)
+
+    def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
+        """The latest interrupted run (of ``session_id``, if given) with phases left."""
+        with self._lock:
+            conn = self._read()
+            if conn is None:
+                return self._state.shadow.resume_point(session_id)
+            self._recover()
+            where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
+            rows = conn.execute(
+                f"SELECT id, session_id, started, phase_count, targets_json FROM runs"
+                f" WHERE status = 'interrupted' {where} ORDER BY started DESC, id DESC",
+                args,
+            ).fetchall()
+            for row in rows:
+                saved = [
+                    int(r[0])
+                    for r in conn.execute("SELECT phase_index FROM phases WHERE run_id = ?", (row[0],))
+                ]
+                done = set(saved)
+                left = next((i for i in range(int(row["phase_count"])) if i not in done), None)
+                if left is not None:
+                    return ResumePoint(
+                        int(row["id"]),
+                        str(row["session_id"]),
+                        parse_time(row["started"]),
+                        left,
+                        len(done),
+                        int(row["phase_count"]),
+                        targets_from_json(row["targets_json"]),
+                    )
+            return None
+
+    def session_history(self, session_ids: Sequence[str], *, now: datetime) -> dict[str, SessionHistory]:
+        """When each session was last completed, and how many times since Monday."""
+        with self._lock:
+            conn = self._read()
+            if conn is None:
+                return self._state.shadow.session_history(session_ids, now=now)
+            local = now.astimezone() if now.tzinfo is None else now
+            monday = (local - timedelta(days=local.weekday())).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            out = {sid: SessionHistory() for sid in session_ids}
+            if not session_ids:
+                return out
+            marks = ", ".join("?" * len(session_ids))
+            rows = conn.execute(
+                "SELECT session_id, max(coalesce(ended, started)) AS last,"
+                " sum(coalesce(ended, started) >= ?) AS week FROM runs"
+                f" WHERE status = 'completed' AND session_id IN ({marks}) GROUP BY session_id",
+                (time_text(monday), *session_ids),
+            ).fetchall()
+            for row in rows:
+                out[str(row["session_id"])] = SessionHistory(parse_time(row["last"]), int(row["week"] or 0))
+            return out
+
+    def runs(self, session_id: str | None = None, *, limit: int = 50, offset: int = 0) -> list[StoredRun]:
+        """Runs newest first, without their results."""
+        with self._lock:
+            conn = self._read()
+            if conn is None:
+                return self._state.shadow.runs(session_id, limit=limit, offset=offset)
+            return [stored_run_from_row(row) for row in self._run_rows(conn, session_id, None, limit, offset)]
+
+    def run(self, run_id: int) -> StoredRun | None:
+        """One run with its results."""
+        with self._lock:
+            if self._read() is None:
+                return self._state.shadow.run(run_id)
+            record = self._record(run_id)
+            return record.run if record is not None else None
+
+    # -- more than the protocol ------------------------------------------------------------------
+
+    def stored_plan(self, run_id: int) -> Plan | None:
+        """The plan a run was started with (what a resumed run must follow)."""
+        with self._lock:
+            conn = self._read()
+            if conn is None:
+                return self._state.shadow.plan(run_id)
+            row = conn.execute("SELECT plan_json FROM runs WHERE id = ?", (run_id,)).fetchone()
+            return plan_from_json(row[0]) if row is not None else None
+
+    def records(
+        self,
+        session_id: str | None = None,
+        *,
+        since: datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[RunRecord]:
+        """Runs with their phases, newest first; ``since`` keeps runs started at or after it."""
+        with self._lock:
+            conn = self._read()
+            if conn is None:
+                return self._state.shadow.records(session_id, since=since, limit=limit, offset=offset)
+            rows = self._run_rows(conn, session_id, since, limit, offset)
+            phases = self._phases(conn, [int(r["id"]) for r in rows])
+            return [record_from_row(row, phases.get(int(row["id"]), ())) for row in rows]
+
+    def export_json(self, path: Path | str) -> int:
+        """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
+        with self._lock:
+            return self._state.shadow.export_json(path)
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _mirror(self, run_id: int, change: Callable[[FallbackStore], None]) -> None:
+        if self._state.shadow.holds(run_id):
+            change(self._state.shadow)
+
+    def _record(self, run_id: int) -> RunRecord | None:
+        conn = self._state.conn
+        assert conn is not None
+        row = conn.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        return record_from_row(row, self._phases(conn, [run_id]).get(run_id, ()))
+
+    def _run_rows(
+        self,
+        conn: sqlite3.Connection,
+        session_id: str | None,
+        since: datetime | None,
+        limit: int | None,
+        offset: int,
+    ) -> list[sqlite3.Row]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if session_id is not None:
+            clauses.append("session_id = ?")
+            args.append(session_id)
+        if since is not None:
+            clauses.append("started >= ?")
+            args.append(time_text(since))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        args += [-1 if limit is None else limit, offset]
+        return conn.execute(
+            f"SELECT {RUN_COLUMNS} FROM runs {where} ORDER BY started DESC, id DESC LIMIT ? OFFSET ?", args
+        ).fetchall()
+
+    def _phases(self, conn: sqlite3.Connection, run_ids: Sequence[int]) -> dict[int, tuple[SavedPhase, ...]]:
+        out: dict[int, list[SavedPhase]] = {}
+        for start in range(0, len(run_ids), 500):
+            chunk = run_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in conn.execute(
+                f"SELECT {PHASE_COLUMNS} FROM phases WHERE run_id IN ({marks}) ORDER BY run_id, phase_index",
+                chunk,
+            ):
+                out.setdefault(int(row["run_id"]), []).append(saved_phase_from_row(row))
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _recover(self) -> None:
+        """Mark runs left running by a process that is gone as interrupted."""
+        conn = self._state.conn
+        if conn is None:
+            return
+        now = self._clock()
+        try:
+            rows = conn.execute(
+                "SELECT id, pid, heartbeat, started FROM runs WHERE status = 'running'"
+            ).fetchall()
+            stale = []
+            for row in rows:
+                run_id = int(row["id"])
+                if self._state.shadow.holds(run_id):
+                    continue  # ours, and going on
+                beat = parse_time(row["heartbeat"] or row["started"])
+                if _held_elsewhere(row["pid"], beat, now):
+                    continue
+                stale.append((row["heartbeat"] or row["started"], run_id))
+            if stale:
+                with self._tx() as tx:
+                    tx.executemany(
+                        "UPDATE runs SET status = 'interrupted', ended = ?"
+                        " WHERE id = ? AND status = 'running'",
+                        stale,
+                    )
+        except (sqlite3.Error, OSError) as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise
+            self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
+
+
+def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[SqliteStore, str | None]:
+    """Open the history (``history.sqlite3`` in the data folder unless ``path`` is given).
+
+    Damaged and newer files are moved aside; a folder that cannot be written makes the store keep
+    results in memory. Never raises for a bad file or folder.
+
+    Returns:
+        The store, and what to tell the user about the history file (None when all is well).
+    """
+    if path is None:
+        from hiptimer.locations import history_db_path
+
+        path = history_db_path()
+    store = SqliteStore(path, verify=verify)
+    store.open()
+    return store, store.notice
+
+
+def _held_elsewhere(pid: object, heartbeat: datetime, now: datetime) -> bool:
+    """Whether a live process other than this one holds a run with this pid and heartbeat."""
+    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+        return False
+    if (now - heartbeat).total_seconds() > STALE_AFTER_SECONDS:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    except OSError:
+        return False
+    return True

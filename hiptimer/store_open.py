@@ -1,0 +1,175 @@
+"""Opening the history file: create, check, migrate, and move a bad file aside.
+
+A file that is not SQLite, is damaged (``PRAGMA quick_check`` fails, or SQLite reports corruption
+while opening it) or was written by a newer hiptimer (a higher ``user_version``) is renamed to
+``history.sqlite3.damaged-20240501T073000`` or ``.newer-...`` together with its ``-wal`` and
+``-shm`` files (never deleted), and a fresh file is started. A folder or file that cannot be
+written raises :class:`UnusableError` with the reason in the user's words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from hiptimer.store_schema import SCHEMA_VERSION, migrate
+
+__all__ = ["UnusableError", "close_quietly", "describe_error", "move_aside", "open_database"]
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_DAMAGED_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+class UnusableError(Exception):
+    """The history file cannot be used at all; the message says why, in the user's words."""
+
+
+def open_database(
+    path: Path, *, clock: Callable[[], datetime], verify: bool = True
+) -> tuple[sqlite3.Connection, str | None]:
+    """Open ``path`` ready for use: WAL, ``synchronous=FULL``, foreign keys on, schema current.
+
+    Args:
+        path: The database file; it and its folder are created if missing.
+        clock: The wall clock, for the names of moved-aside files.
+        verify: Run ``PRAGMA quick_check`` on an existing file.
+
+    Returns:
+        The connection (autocommit mode, usable from any one thread at a time) and a notice saying
+        where a bad file was moved, if one was.
+
+    Raises:
+        UnusableError: The folder or file cannot be written, or a bad file cannot be moved aside.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnusableError(
+            f"cannot create the history folder {path.parent} ({describe_error(exc)})"
+        ) from exc
+    for where in (path.parent, path):
+        if where.exists() and not os.access(where, os.W_OK):
+            raise UnusableError(f"{where} is read-only")
+    notice: str | None = None
+    for attempt in range(2):
+        conn: sqlite3.Connection | None = None
+        try:
+            problem = _not_sqlite(path)
+            if problem is None:
+                conn = _connect(path)
+                problem = _prepare(conn, verify=verify)
+            if problem is None and conn is not None:
+                return conn, notice
+        except sqlite3.DatabaseError as exc:
+            close_quietly(conn)
+            if not _is_damage(exc):
+                raise UnusableError(f"cannot use {path} ({describe_error(exc)})") from exc
+            problem = ("damaged", f"it is damaged ({exc})")
+        except BaseException:
+            close_quietly(conn)
+            raise
+        close_quietly(conn)
+        if attempt == 1 or problem is None:
+            break
+        kind, reason = problem
+        moved = move_aside(path, kind, clock())
+        notice = (
+            f"The history file {path} could not be used: {reason}. "
+            f"It was moved to {moved}; a new history starts."
+        )
+    raise UnusableError(f"cannot open {path} even after moving the old file aside")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, *, verify: bool) -> tuple[str, str] | None:
+    """Check and migrate; return (kind, reason) if the file must be moved aside."""
+    # Read the version before anything writes to the file: a newer file is left exactly as it is.
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        return (
+            "newer",
+            f"a newer hiptimer wrote it (schema {version}; this one reads up to {SCHEMA_VERSION})",
+        )
+    if verify and version > 0:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+        if rows != ["ok"]:
+            return ("damaged", f"it is damaged ({'; '.join(rows[:3])})")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: the WAL is synced at every commit, so a saved phase survives a power cut too.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    migrate(conn)
+    return None
+
+
+def move_aside(path: Path, kind: str, now: datetime) -> Path:
+    """Rename ``path`` (and its ``-wal``/``-shm``) to ``NAME.KIND-YYYYmmddTHHMMSS``; return the new path."""
+    stamp = now.astimezone().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.{kind}-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{kind}-{stamp}-{n}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            extra = Path(f"{path}{suffix}")
+            if extra.exists():
+                extra.rename(f"{target}{suffix}")
+        if path.exists():
+            path.rename(target)
+    except OSError as exc:
+        raise UnusableError(
+            f"{path} cannot be used and cannot be moved aside ({describe_error(exc)})"
+        ) from exc
+    return target
+
+
+def _not_sqlite(path: Path) -> tuple[str, str] | None:
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UnusableError(f"cannot read {path} ({describe_error(exc)})") from exc
+    if head and head != _SQLITE_MAGIC:
+        return ("damaged", "it is not an SQLite database")
+    return None
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    return name.startswith(_DAMAGED_CODES) or type(exc) is sqlite3.DatabaseError
+
+
+def describe_error(exc: BaseException) -> str:
+    """Why a file operation failed, in the user's words where we can tell."""
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "the folder is read-only"
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name.startswith("SQLITE_FULL"):
+        return "the disk is full"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return "the file or its folder is read-only"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def close_quietly(conn: sqlite3.Connection | None) -> None:
+    """Close ``conn`` if there is one, ignoring errors."""
+    if conn is not None:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()

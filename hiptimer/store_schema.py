@@ -1,0 +1,274 @@
+"""The history database's schema, its migrations, and how plans and times are written into it.
+
+The schema version lives in ``PRAGMA user_version``. A new database is built by running every
+migration from version 0, so the path an old file takes is the same path a new file takes, and
+every migration runs in every test that opens a store.
+
+Version 1 (the first released schema):
+
+* ``runs``: one row per run: session id and name, a hash of the session definition, started and
+  ended (UTC, ISO 8601 text), status, the compiled plan as JSON;
+* ``phases``: one row per finished phase, unique on ``(run_id, phase_index)``.
+
+Version 2 (current) adds, to ``runs``: the progression targets as JSON (taken from the plan for
+old rows), the number of phases in the plan, the pid of the process running it and a heartbeat
+time; to ``phases``: the progression that set the phase's number and wall-clock start and end;
+and the indexes the history views use.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from hiptimer.model import Voice
+from hiptimer.plan import Phase, PhaseKind, Plan, Side
+from hiptimer.ports import StoredRun
+from hiptimer.results import Outcome, PhaseResult, RunStatus
+from hiptimer.store_records import RunRecord, SavedPhase
+
+__all__ = [
+    "MIGRATIONS",
+    "PHASE_COLUMNS",
+    "RUN_COLUMNS",
+    "SCHEMA_VERSION",
+    "migrate",
+    "parse_time",
+    "plan_from_json",
+    "plan_to_json",
+    "record_from_row",
+    "saved_phase_from_row",
+    "stored_run_from_row",
+    "targets_from_json",
+    "time_text",
+]
+
+PLAN_FORMAT = 1
+"""The version of the plan JSON stored with each run."""
+
+_V1 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    session_name TEXT NOT NULL,
+    definition_hash TEXT NOT NULL,
+    started TEXT NOT NULL,
+    ended TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'aborted', 'interrupted')),
+    plan_json TEXT NOT NULL
+);
+CREATE TABLE phases (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    phase_index INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    side TEXT,
+    set_index INTEGER NOT NULL,
+    set_count INTEGER NOT NULL,
+    round_index INTEGER NOT NULL,
+    round_count INTEGER NOT NULL,
+    planned_seconds REAL,
+    actual_seconds REAL NOT NULL,
+    paused_seconds REAL NOT NULL,
+    reps_target INTEGER,
+    reps_done INTEGER,
+    outcome TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    ended_at REAL NOT NULL,
+    UNIQUE (run_id, phase_index)
+);
+CREATE INDEX runs_session ON runs (session_id);
+"""
+
+_V2 = """
+ALTER TABLE runs ADD COLUMN targets_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN phase_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN heartbeat TEXT;
+ALTER TABLE phases ADD COLUMN progression TEXT;
+ALTER TABLE phases ADD COLUMN wall_started TEXT;
+ALTER TABLE phases ADD COLUMN wall_ended TEXT;
+UPDATE runs SET
+    targets_json = coalesce(json(json_extract(plan_json, '$.targets')), '{}'),
+    phase_count = coalesce(json_array_length(plan_json, '$.phases'), 0),
+    heartbeat = coalesce(ended, started);
+UPDATE phases SET progression = (
+    SELECT json_extract(r.plan_json, '$.phases[' || phases.phase_index || '].progression')
+    FROM runs AS r WHERE r.id = phases.run_id
+);
+DROP INDEX runs_session;
+-- Newest first, for everything and for one session; `id` breaks ties between equal start times.
+CREATE INDEX runs_started ON runs (started, id);
+CREATE INDEX runs_session_started ON runs (session_id, started, id);
+-- Runs left running by a process that is gone are looked up at every start.
+CREATE INDEX runs_status ON runs (status);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+"""``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The version this hiptimer writes."""
+
+
+def migrate(conn: sqlite3.Connection, *, to: int = SCHEMA_VERSION) -> int:
+    """Bring the database up to version ``to``, one committed transaction per version.
+
+    Args:
+        conn: A connection in autocommit mode (``isolation_level=None``).
+        to: The version to stop at (tests build old files with it).
+
+    Returns:
+        The version the database had before.
+    """
+    before = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for version in range(before, to):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return before
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+# --- times ------------------------------------------------------------------------------------
+
+
+def time_text(moment: datetime) -> str:
+    """A moment as fixed-width UTC ISO 8601 text, so text order is time order.
+
+    A naive ``datetime`` is taken as local time (as :meth:`datetime.astimezone` does).
+    """
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_time(text: str) -> datetime:
+    """The aware UTC ``datetime`` of a stored time."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The compiled plan as JSON, as stored with each run."""
+    doc: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "session_id": plan.session_id,
+        "session_name": plan.session_name,
+        "get_ready": plan.get_ready,
+        "voice": plan.voice.value,
+        "targets": dict(plan.targets),
+        "phases": [asdict(phase) for phase in plan.phases],
+    }
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True)
+
+
+def plan_from_json(text: str) -> Plan:
+    """The plan stored by :func:`plan_to_json`."""
+    doc = json.loads(text)
+    phases = tuple(_phase(p) for p in doc["phases"])
+    targets: Mapping[str, float] = {str(k): float(v) for k, v in doc.get("targets", {}).items()}
+    return Plan(
+        session_id=doc["session_id"],
+        session_name=doc["session_name"],
+        get_ready=float(doc["get_ready"]),
+        phases=phases,
+        targets=targets,
+        voice=Voice(doc.get("voice", Voice.SPEECH.value)),
+    )
+
+
+def _phase(doc: dict[str, Any]) -> Phase:
+    fields = dict(doc)
+    fields["kind"] = PhaseKind(fields["kind"])
+    fields["side"] = Side(fields["side"]) if fields.get("side") else None
+    fields["rounds"] = tuple((int(r), int(n)) for r, n in fields.get("rounds", ()))
+    known = set(Phase.__dataclass_fields__)
+    return Phase(**{k: v for k, v in fields.items() if k in known})
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+RUN_COLUMNS = (
+    "id, session_id, session_name, status, started, ended, targets_json, phase_count, definition_hash"
+)
+PHASE_COLUMNS = (
+    "run_id, phase_index, label, kind, side, set_index, set_count, round_index, round_count, "
+    "planned_seconds, actual_seconds, paused_seconds, reps_target, reps_done, outcome, started_at, "
+    "ended_at, progression, wall_started, wall_ended"
+)
+
+
+def targets_from_json(text: str | None) -> dict[str, float]:
+    """The targets stored as JSON text."""
+    if not text:
+        return {}
+    doc = json.loads(text)
+    return {str(k): float(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
+
+
+def stored_run_from_row(row: sqlite3.Row, results: tuple[PhaseResult, ...] = ()) -> StoredRun:
+    """A ``runs`` row (selected with :data:`RUN_COLUMNS`) as a run."""
+    return StoredRun(
+        run_id=int(row["id"]),
+        session_id=str(row["session_id"]),
+        session_name=str(row["session_name"]),
+        status=RunStatus(row["status"]),
+        started=parse_time(row["started"]),
+        ended=parse_time(row["ended"]) if row["ended"] else None,
+        targets=targets_from_json(row["targets_json"]),
+        results=results,
+    )
+
+
+def record_from_row(row: sqlite3.Row, phases: tuple[SavedPhase, ...]) -> RunRecord:
+    """A ``runs`` row and its phases as a record."""
+    return RunRecord(
+        run=stored_run_from_row(row, tuple(p.result for p in phases)),
+        phase_count=int(row["phase_count"]),
+        definition_hash=str(row["definition_hash"]),
+        phases=phases,
+    )
+
+
+def saved_phase_from_row(row: sqlite3.Row) -> SavedPhase:
+    """A ``phases`` row (selected with :data:`PHASE_COLUMNS`) as a saved phase."""
+    result = PhaseResult(
+        index=int(row["phase_index"]),
+        label=str(row["label"]),
+        kind=PhaseKind(row["kind"]),
+        side=Side(row["side"]) if row["side"] else None,
+        set_index=int(row["set_index"]),
+        set_count=int(row["set_count"]),
+        round_index=int(row["round_index"]),
+        round_count=int(row["round_count"]),
+        planned_seconds=row["planned_seconds"],
+        actual_seconds=float(row["actual_seconds"]),
+        paused_seconds=float(row["paused_seconds"]),
+        reps_target=row["reps_target"],
+        reps_done=row["reps_done"],
+        outcome=Outcome(row["outcome"]),
+        started_at=float(row["started_at"]),
+        ended_at=float(row["ended_at"]),
+        progression=row["progression"],
+    )
+    started = parse_time(row["wall_started"]) if row["wall_started"] else None
+    ended = parse_time(row["wall_ended"]) if row["wall_ended"] else None
+    return SavedPhase(result, started, ended)
