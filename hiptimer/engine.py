@@ -203,6 +203,12 @@ class RunState:
             moments.append(base + length - max(0, whole - 1))
         else:
             moments.append(base + math.floor(active + 1e-9) + 1)
+        phase = self.phase
+        if phase.pace and phase.reps and not self.counting_down:
+            # Paced reps count themselves: the count shown changes at each rep, tick or no tick.
+            done = self.reps_shown(now)
+            if done < phase.reps:
+                moments.append(base + (done + 1) * phase.pace)
         if self.cues_played < len(self._timeline):
             moments.append(base + self._timeline[self.cues_played][0])
         return max(now, min(moments))
