@@ -1,0 +1,424 @@
+"""One story per built-in routine: a runner goes through it on a fake clock.
+
+Each story asserts the whole transcript: every phase start and end, every cue with its speech and
+the moment it is due, and each phase's result. Times are seconds after the run was started. The
+clock wakes the engine only when it asks (``next_wakeup``), as the app does.
+"""
+
+from __future__ import annotations
+
+from engine_kit import T0, FakeRun, builtin_plan
+
+from hiptimer.engine import Event, Status
+from hiptimer.plan import Side
+from hiptimer.results import Outcome, PhaseFinished, RunStatus
+
+
+def _results_match_the_transcript(run: FakeRun) -> None:
+    """RunFinished carries the result of every phase, as each PhaseFinished reported it."""
+    finished = [e.result for e in run.effects if isinstance(e, PhaseFinished)]
+    assert run.finished.results == tuple(finished)
+    assert [r.index for r in finished] == list(range(len(run.plan.phases)))
+
+
+def test_a_3_x_60_s_per_leg_hold_plays_switch_between_legs() -> None:
+    """Pre-run hips: counted bridges, a double press taken back, then three 60 s holds a leg."""
+    run = FakeRun(builtin_plan("pre-run-hips"))
+    run.send(Event.START, 0)
+    for k in range(10):  # knee-to-chest, left: ten presses, the tenth ends the set
+        run.press(Event.REP, 8 + 3 * k)
+    run.press(Event.DONE, 65)  # right leg: done without counting means all ten were done
+    for at in (67, 69, 71, 71.25):  # marching bridge: the last press was a slip...
+        run.press(Event.REP, at)
+    run.press(Event.UNDO_REP, 72)  # ...taken back
+    for k in range(7):
+        run.press(Event.REP, 74 + 2 * k)
+    run.press(Event.DONE, 110)  # leg swings, left
+    run.press(Event.DONE, 140)  # leg swings, right
+    run.sleep_until(600)  # the holds run by themselves
+
+    assert run.transcript() == [
+        "0 cue get-ready 'get ready, knee to chest bridge, left leg, 10 reps'",
+        "2 cue pip",
+        "3 cue pip",
+        "4 cue pip",
+        "5 start #0 Knee-to-chest bridge left",
+        "5 cue go 'knee to chest bridge, left leg, 10 reps'",
+        "35 end #0 completed 30s reps 10/10",
+        "35 start #1 Switch legs",
+        "35 cue switch 'switch legs'",
+        "37 cue pip",
+        "38 cue pip",
+        "39 cue pip",
+        "40 end #1 completed 5s",
+        "40 start #2 Knee-to-chest bridge right",
+        "40 cue go 'knee to chest bridge, right leg, 10 reps'",
+        "65 end #2 completed 25s reps 10/10",
+        "65 start #3 Marching bridge",
+        "65 cue go 'marching bridge, 10 reps'",
+        "86 end #3 completed 21s reps 10/10",
+        "86 start #4 Swinging drill left",
+        "86 cue go 'leg swings, left leg, 10 reps'",
+        "110 end #4 completed 24s reps 10/10",
+        "110 start #5 Switch legs",
+        "110 cue switch 'switch legs'",
+        "112 cue pip",
+        "113 cue pip",
+        "114 cue pip",
+        "115 end #5 completed 5s",
+        "115 start #6 Swinging drill right",
+        "115 cue go 'leg swings, right leg, 10 reps'",
+        "140 end #6 completed 25s reps 10/10",
+        "140 start #7 Kneeling hip-flexor left",
+        "140 cue go 'kneeling hip flexor, left leg, 1 minute'",
+        "170 cue halfway 'halfway'",
+        "197 cue pip",
+        "198 cue pip",
+        "199 cue pip",
+        "200 end #7 completed 60s",
+        "200 start #8 Rest",
+        "200 cue rest 'rest, 10 seconds'",
+        "207 cue pip",
+        "208 cue pip",
+        "209 cue pip",
+        "210 end #8 completed 10s",
+        "210 start #9 Kneeling hip-flexor left",
+        "210 cue go 'kneeling hip flexor, left leg, 1 minute'",
+        "240 cue halfway 'halfway'",
+        "267 cue pip",
+        "268 cue pip",
+        "269 cue pip",
+        "270 end #9 completed 60s",
+        "270 start #10 Rest",
+        "270 cue rest 'rest, 10 seconds'",
+        "277 cue pip",
+        "278 cue pip",
+        "279 cue pip",
+        "280 end #10 completed 10s",
+        "280 start #11 Kneeling hip-flexor left",
+        "280 cue go 'kneeling hip flexor, left leg, 1 minute'",
+        "310 cue halfway 'halfway'",
+        "337 cue pip",
+        "338 cue pip",
+        "339 cue pip",
+        "340 end #11 completed 60s",
+        "340 start #12 Switch legs",
+        "340 cue switch 'switch legs'",
+        "347 cue pip",
+        "348 cue pip",
+        "349 cue pip",
+        "350 end #12 completed 10s",
+        "350 start #13 Kneeling hip-flexor right",
+        "350 cue go 'kneeling hip flexor, right leg, 1 minute'",
+        "380 cue halfway 'halfway'",
+        "407 cue pip",
+        "408 cue pip",
+        "409 cue pip",
+        "410 end #13 completed 60s",
+        "410 start #14 Rest",
+        "410 cue rest 'rest, 10 seconds'",
+        "417 cue pip",
+        "418 cue pip",
+        "419 cue pip",
+        "420 end #14 completed 10s",
+        "420 start #15 Kneeling hip-flexor right",
+        "420 cue go 'kneeling hip flexor, right leg, 1 minute'",
+        "450 cue halfway 'halfway'",
+        "477 cue pip",
+        "478 cue pip",
+        "479 cue pip",
+        "480 end #15 completed 60s",
+        "480 start #16 Rest",
+        "480 cue rest 'rest, 10 seconds'",
+        "487 cue pip",
+        "488 cue pip",
+        "489 cue pip",
+        "490 end #16 completed 10s",
+        "490 start #17 Kneeling hip-flexor right",
+        "490 cue go 'kneeling hip flexor, right leg, 1 minute'",
+        "520 cue halfway 'halfway'",
+        "547 cue pip",
+        "548 cue pip",
+        "549 cue pip",
+        "550 end #17 completed 60s",
+        "550 cue done 'session complete'",
+        "550 run completed (18 results)",
+    ]
+    assert run.state.status is Status.FINISHED
+    assert run.finished.status is RunStatus.COMPLETED
+    _results_match_the_transcript(run)
+    holds = [r for r in run.finished.results if r.label == "Kneeling hip-flexor"]
+    assert [(r.side, r.set_index, r.set_count) for r in holds] == [
+        (Side.LEFT, 1, 3),
+        (Side.LEFT, 2, 3),
+        (Side.LEFT, 3, 3),
+        (Side.RIGHT, 1, 3),
+        (Side.RIGHT, 2, 3),
+        (Side.RIGHT, 3, 3),
+    ]
+    assert all(r.planned_seconds == r.actual_seconds == 60 for r in holds)
+
+
+def test_hill_sprints_walk_down_until_done_and_a_sprint_stopped_early() -> None:
+    """Hill sprints, first week (4 repeats): the walk down lasts until done; 3 min rests between."""
+    run = FakeRun(builtin_plan("hill-sprints"))
+    assert len(run.plan.phases) == 11  # 4 x (sprint, walk down), 3 rests between
+    run.send(Event.START, 0)
+    run.press(Event.DONE, 62.5)  # at the bottom after the first walk down
+    run.press(Event.DONE, 249)  # the second sprint stops after 6.5 s ("5-10 s")
+    run.press(Event.DONE, 293)
+    run.press(Event.DONE, 534.25)
+    run.press(Event.DONE, 764.25)
+
+    assert run.transcript() == [
+        "0 cue get-ready 'get ready, sprint, 10 seconds'",
+        "7 cue pip",
+        "8 cue pip",
+        "9 cue pip",
+        "10 start #0 Sprint uphill",
+        "10 cue go 'sprint, 10 seconds'",
+        "17 cue pip",
+        "18 cue pip",
+        "19 cue pip",
+        "20 end #0 completed 10s",
+        "20 start #1 Walk down",
+        "20 cue go 'walk down'",
+        "62.5 end #1 completed 42.5s",
+        "62.5 start #2 Rest",
+        "62.5 cue rest 'rest, 3 minutes'",
+        "239.5 cue pip",
+        "240.5 cue pip",
+        "241.5 cue pip",
+        "242.5 end #2 completed 180s",
+        "242.5 start #3 Sprint uphill",
+        "242.5 cue go 'sprint, 10 seconds'",
+        "249 end #3 ended-early 6.5s",
+        "249 start #4 Walk down",
+        "249 cue go 'walk down'",
+        "293 end #4 completed 44s",
+        "293 start #5 Rest",
+        "293 cue rest 'rest, 3 minutes'",
+        "470 cue pip",
+        "471 cue pip",
+        "472 cue pip",
+        "473 end #5 completed 180s",
+        "473 start #6 Sprint uphill",
+        "473 cue go 'sprint, 10 seconds'",
+        "480 cue pip",
+        "481 cue pip",
+        "482 cue pip",
+        "483 end #6 completed 10s",
+        "483 start #7 Walk down",
+        "483 cue go 'walk down'",
+        "534.25 end #7 completed 51.25s",
+        "534.25 start #8 Rest",
+        "534.25 cue rest 'rest, 3 minutes'",
+        "711.25 cue pip",
+        "712.25 cue pip",
+        "713.25 cue pip",
+        "714.25 end #8 completed 180s",
+        "714.25 start #9 Sprint uphill",
+        "714.25 cue last-one 'last one, sprint, 10 seconds'",
+        "721.25 cue pip",
+        "722.25 cue pip",
+        "723.25 cue pip",
+        "724.25 end #9 completed 10s",
+        "724.25 start #10 Walk down",
+        "724.25 cue go 'walk down'",
+        "764.25 end #10 completed 40s",
+        "764.25 cue done 'session complete'",
+        "764.25 run completed (11 results)",
+    ]
+    _results_match_the_transcript(run)
+    results = run.finished.results
+    assert [(r.round_index, r.round_count) for r in results if r.label == "Sprint uphill"] == [
+        (1, 4),
+        (2, 4),
+        (3, 4),
+        (4, 4),
+    ]
+    walks = [r for r in results if r.label == "Walk down"]
+    assert [r.planned_seconds for r in walks] == [None] * 4  # open: no planned time, the real one kept
+    assert [r.actual_seconds for r in walks] == [42.5, 44, 51.25, 40]
+    assert all(r.outcome.done for r in results)  # a sprint stopped early still counts as done
+
+
+def test_hill_sprints_grow_with_the_progression_target() -> None:
+    """At 8 repeats the plan has 8 sprints and 7 rests; only the last sprint says "last one"."""
+    plan = builtin_plan("hill-sprints", {"repeats": 8})
+    run = FakeRun(plan)
+    run.send(Event.START, 0)
+    walks = 0
+    while not run.state.over:
+        run.sleep_until(run.now - T0 + 1000)  # timed phases run out; a walk down waits for done
+        walks += 1
+        run.send(Event.DONE)
+    lines = run.transcript()
+    assert sum("start #" in line and "Sprint" in line for line in lines) == 8
+    assert sum(" cue last-one " in line for line in lines) == 1
+    assert walks == 8
+    assert run.finished.status is RunStatus.COMPLETED
+
+
+def test_backwards_running_ten_open_strides_with_a_pause_to_tie_a_shoe() -> None:
+    """Running backwards: every stride and jog lasts until done; a pause is kept out of the time."""
+    run = FakeRun(builtin_plan("backwards-running"))
+    run.send(Event.START, 0)
+    at = 10.0
+    for stride in range(1, 11):
+        at += 17.5 if stride == 7 else 20
+        run.press(Event.DONE, at)  # at the end of the 100 ft
+        if stride == 5:  # a shoelace on the fifth jog back
+            run.press(Event.PAUSE, at + 10)
+            run.press(Event.RESUME, at + 22)
+            at += 12
+        at += 25
+        run.press(Event.DONE, at)  # back at the start
+
+    lines = run.transcript()
+    assert lines[:13] == [
+        "0 cue get-ready 'get ready, run backwards'",
+        "7 cue pip",
+        "8 cue pip",
+        "9 cue pip",
+        "10 start #0 Run backwards",
+        "10 cue go 'run backwards'",
+        "30 end #0 completed 20s",
+        "30 start #1 Jog forward",
+        "30 cue go 'jog back'",
+        "55 end #1 completed 25s",
+        "55 start #2 Run backwards",
+        "55 cue go 'run backwards'",
+        "75 end #2 completed 20s",
+    ]
+    assert lines[31:49] == [
+        "210 start #9 Jog forward",
+        "210 cue go 'jog back'",
+        "247 end #9 completed 25s paused 12s",
+        "247 start #10 Run backwards",
+        "247 cue go 'run backwards'",
+        "267 end #10 completed 20s",
+        "267 start #11 Jog forward",
+        "267 cue go 'jog back'",
+        "292 end #11 completed 25s",
+        "292 start #12 Run backwards",
+        "292 cue go 'run backwards'",
+        "309.5 end #12 completed 17.5s",
+        "309.5 start #13 Jog forward",
+        "309.5 cue go 'jog back'",
+        "334.5 end #13 completed 25s",
+        "334.5 start #14 Run backwards",
+        "334.5 cue go 'run backwards'",
+        "354.5 end #14 completed 20s",
+    ]
+    assert lines[-8:] == [
+        "424.5 start #18 Run backwards",
+        "424.5 cue last-one 'last one, run backwards'",
+        "444.5 end #18 completed 20s",
+        "444.5 start #19 Jog forward",
+        "444.5 cue go 'jog back'",
+        "469.5 end #19 completed 25s",
+        "469.5 cue done 'session complete'",
+        "469.5 run completed (20 results)",
+    ]
+    # Only the get-ready pips: open steps have no countdown, no halfway.
+    assert sum(line.endswith("cue pip") for line in lines) == 3
+    assert len(lines) == 4 + 20 * 3 + 2
+    _results_match_the_transcript(run)
+    results = run.finished.results
+    assert [r.actual_seconds for r in results[::2]] == [20, 20, 20, 20, 20, 20, 17.5, 20, 20, 20]
+    assert [r.actual_seconds for r in results[1::2]] == [25] * 10
+    assert results[9].paused_seconds == 12
+    assert results[9].ended_at - results[9].started_at == 37
+
+
+def test_strength_for_speed_counted_reps_by_presses_or_by_done() -> None:
+    """Strength: reps counted by presses, done with no presses (all of them), done after 7 of 10."""
+    run = FakeRun(builtin_plan("strength-for-speed"))
+    run.send(Event.START, 0)
+    for k in range(10):  # mountain climbers: each press counts, the tenth ends the step
+        run.press(Event.REP, 12 + 2 * k)
+    run.press(Event.DONE, 75)  # squats: done without presses
+    for k in range(7):  # forward lunges: seven presses...
+        run.press(Event.REP, 98 + 3 * k)
+    run.press(Event.DONE, 120)  # ...and done: ended early at 7 of 10
+    run.press(Event.DONE, 170)  # single-leg squats, left
+    run.press(Event.DONE, 210)  # single-leg squats, right
+    run.sleep_until(400)
+
+    assert run.transcript() == [
+        "0 cue get-ready 'get ready, mountain climbers, 10 reps'",
+        "7 cue pip",
+        "8 cue pip",
+        "9 cue pip",
+        "10 start #0 Mountain climbers",
+        "10 cue go 'mountain climbers, 10 reps'",
+        "30 end #0 completed 20s reps 10/10",
+        "30 start #1 Rest",
+        "30 cue rest 'rest, 20 seconds'",
+        "47 cue pip",
+        "48 cue pip",
+        "49 cue pip",
+        "50 end #1 completed 20s",
+        "50 start #2 Squats",
+        "50 cue go 'squats, 10 reps'",
+        "75 end #2 completed 25s reps 10/10",
+        "75 start #3 Rest",
+        "75 cue rest 'rest, 20 seconds'",
+        "92 cue pip",
+        "93 cue pip",
+        "94 cue pip",
+        "95 end #3 completed 20s",
+        "95 start #4 Forward lunges",
+        "95 cue go 'forward lunges, 10 reps'",
+        "120 end #4 ended-early 25s reps 7/10",
+        "120 start #5 Rest",
+        "120 cue rest 'rest, 20 seconds'",
+        "137 cue pip",
+        "138 cue pip",
+        "139 cue pip",
+        "140 end #5 completed 20s",
+        "140 start #6 Single-leg squats left",
+        "140 cue go 'single leg squats, left leg, 10 reps'",
+        "170 end #6 completed 30s reps 10/10",
+        "170 start #7 Switch legs",
+        "170 cue switch 'switch legs'",
+        "177 cue pip",
+        "178 cue pip",
+        "179 cue pip",
+        "180 end #7 completed 10s",
+        "180 start #8 Single-leg squats right",
+        "180 cue go 'single leg squats, right leg, 10 reps'",
+        "210 end #8 completed 30s reps 10/10",
+        "210 start #9 Rest",
+        "210 cue rest 'rest, 20 seconds'",
+        "227 cue pip",
+        "228 cue pip",
+        "229 cue pip",
+        "230 end #9 completed 20s",
+        "230 start #10 Downward-facing Dog",
+        "230 cue go 'downward dog, 30 seconds'",
+        "245 cue halfway 'halfway'",
+        "257 cue pip",
+        "258 cue pip",
+        "259 cue pip",
+        "260 end #10 completed 30s",
+        "260 start #11 Rest",
+        "260 cue rest 'rest, 10 seconds'",
+        "267 cue pip",
+        "268 cue pip",
+        "269 cue pip",
+        "270 end #11 completed 10s",
+        "270 start #12 Toe-touches",
+        "270 cue go 'toe touches, 30 seconds'",
+        "285 cue halfway 'halfway'",
+        "297 cue pip",
+        "298 cue pip",
+        "299 cue pip",
+        "300 end #12 completed 30s",
+        "300 cue done 'session complete'",
+        "300 run completed (13 results)",
+    ]
+    _results_match_the_transcript(run)
+    lunges = run.finished.results[4]
+    assert (lunges.outcome, lunges.reps_done, lunges.reps_target) == (Outcome.ENDED_EARLY, 7, 10)
