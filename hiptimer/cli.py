@@ -136,10 +136,17 @@ def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> in
 
 
 def _launch_app(args: argparse.Namespace, hooks: CliHooks) -> int:
-    """No command: the app. Until the full-screen app is there, the list and a note."""
-    code = _list(args, hooks)
-    print("\nThe full-screen app is not there yet: preview a session with `hiptimer show SESSION`.")
-    return code
+    """No command: the app, at the home screen."""
+    from hiptimer.tui.launch import run_app  # late: the app imports Textual
+
+    return run_app(None)
+
+
+def _run(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer run SESSION``: the app, straight into a session (exit 1 if it cannot be found)."""
+    from hiptimer.tui.launch import run_app  # late: the app imports Textual
+
+    return run_app(args.session)
 
 
 def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
@@ -233,7 +240,7 @@ def _port(text: str) -> int:
 
 
 def _token(text: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9._~-]{8,}", text):
+    if text and not re.fullmatch(r"[A-Za-z0-9._~-]{8,}", text):
         raise argparse.ArgumentTypeError("a token needs 8 or more letters, digits or . _ ~ -")
     return text
 
@@ -290,6 +297,14 @@ _COMMANDS = (
         "show",
         "show a session's plan for today, phase by phase, with its total time",
         _show,
+        lambda p: p.add_argument(
+            "session", metavar="SESSION", help="a session id, or the path of a .toml file"
+        ),
+    ),
+    _Command(
+        "run",
+        "start the app straight into a session",
+        _run,
         lambda p: p.add_argument(
             "session", metavar="SESSION", help="a session id, or the path of a .toml file"
         ),
