@@ -24,6 +24,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -38,6 +39,19 @@ MAX_RESTARTS = 5
 RESTART_WINDOW = 60.0
 RESEND_WITHIN = 1.0
 """After a restart, requests that never started and are younger than this are sent again."""
+
+
+@dataclass(eq=False)
+class _Pending:
+    """A request the worker has not finished with."""
+
+    due: float
+    request: CueRequest
+    voice: bool
+    sent_to: int = 0
+    """The worker generation it was written to (0: not yet written)."""
+    started: bool = False
+    """Whether the worker reported a sound of it started."""
 
 
 class CuePlayer(Protocol):
@@ -178,8 +192,7 @@ class WorkerPlayer:
         self._python = python
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
-        self._pending: dict[int, tuple[float, CueRequest, bool]] = {}
-        self._started: set[int] = set()
+        self._pending: dict[int, _Pending] = {}
         self._outbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._proc: subprocess.Popen[bytes] | None = None
         self._generation = 0
@@ -277,8 +290,8 @@ class WorkerPlayer:
             rid = next(self._ids)
             voice = self.voice
             with self._cond:
-                self._pending[rid] = (due, request, voice)
-            self._outbox.put(("play", rid, due, request, voice))
+                self._pending[rid] = _Pending(due, request, voice)
+            self._outbox.put(("play", rid))
         except Exception:  # the app must never see an audio failure
             return
 
@@ -303,38 +316,38 @@ class WorkerPlayer:
                 if message[1] == self._generation and not self._closed:
                     self._restart()
                 continue
-            _, rid, due, request, voice = message
-            self._send(rid, due, request, voice)
+            self._send(message[1])
         proc = self._proc
         if proc is not None and proc.stdin is not None:
             with contextlib.suppress(OSError):
                 proc.stdin.close()
 
-    def _send(self, rid: int, due: float, request: CueRequest, voice: bool) -> None:
+    def _send(self, rid: int) -> None:
+        """Write one request to the worker, unless it has ended or this worker already has it."""
+        with self._cond:
+            pending = self._pending.get(rid)
+            if pending is None or pending.sent_to == self._generation:
+                return
+            pending.sent_to = self._generation
         line = json.dumps(
             {
                 "id": rid,
-                "due": due,
-                "cue": request.cue.value,
-                "speech": request.speech,
-                "sound": request.sound,
-                "voice": voice,
+                "due": pending.due,
+                "cue": pending.request.cue.value,
+                "speech": pending.request.speech,
+                "sound": pending.request.sound,
+                "voice": pending.voice,
             }
         )
-        for _ in range(2):
-            proc = self._proc
-            if proc is None or proc.poll() is not None:
-                if not self._restart():
-                    return
-                proc = self._proc
-            assert proc is not None and proc.stdin is not None
-            try:
-                proc.stdin.write(line.encode() + b"\n")
-                proc.stdin.flush()
-                return
-            except OSError:
-                if not self._restart():
-                    return
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.poll() is not None:
+            self._restart()  # which sends every request that never started, this one included
+            return
+        try:
+            proc.stdin.write(line.encode() + b"\n")
+            proc.stdin.flush()
+        except OSError:
+            self._restart()
 
     def _restart(self) -> bool:
         """Start a new worker after one died; resend what never started. False if given up."""
@@ -355,17 +368,16 @@ class WorkerPlayer:
             self._give_up(problem)
             return False
         with self._cond:
+            # A request the dead worker had started is not played again (it may be what
+            # crashed it); one that never started is sent again while it is still fresh.
             resend = sorted(
-                (rid, item)
-                for rid, item in self._pending.items()
-                if rid not in self._started and now - item[0] < RESEND_WITHIN
+                rid for rid, p in self._pending.items() if not p.started and now - p.due < RESEND_WITHIN
             )
-            lost = [rid for rid in self._pending if rid not in dict(resend)]
-            for rid in lost:
+            for rid in [rid for rid in self._pending if rid not in resend]:
                 del self._pending[rid]
             self._cond.notify_all()
-        for rid, (due, request, voice) in resend:
-            self._send(rid, due, request, voice)
+        for rid in resend:
+            self._send(rid)
         return True
 
     def _give_up(self, why: str) -> None:
@@ -391,12 +403,13 @@ class WorkerPlayer:
             event = message.get("event")
             if event == "started":
                 with self._cond:
-                    self._started.add(int(message.get("id", 0)))
+                    pending = self._pending.get(int(message.get("id", 0)))
+                    if pending is not None:
+                        pending.started = True
             elif event == "end":
                 with self._cond:
                     rid = int(message.get("id", 0))
                     self._pending.pop(rid, None)
-                    self._started.discard(rid)
                     self._cond.notify_all()
         if not greeted:
             handshake.put({"fail": "the audio worker stopped while starting"})

@@ -170,7 +170,8 @@ def validate_wav(path: Path) -> str | None:
     except OSError as exc:
         return f"{path}: cannot read the file ({exc.strerror or exc})"
     if size > MAX_CUSTOM_BYTES:
-        return f"{path}: {size / 2**20:.1f} MB is too big for a cue sound (at most {MAX_CUSTOM_BYTES // 2**20} MB)"
+        most = MAX_CUSTOM_BYTES // 2**20
+        return f"{path}: {size / 2**20:.1f} MB is too big for a cue sound (at most {most} MB)"
     try:
         clip = read_wav(path)
     except WavError as exc:

@@ -401,6 +401,12 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(ValueError, OSError):
         # The app handles Ctrl-C; the worker ends when the app closes its stdin.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform != "win32":
+        import resource
+
+        with contextlib.suppress(ValueError, OSError):
+            # If the audio library crashes, leave no core file in the user's folder.
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     # The protocol gets a private copy of stdout; fd 1 then points at stderr (/dev/null), so a
     # library that prints cannot garble the protocol.
     proto = os.fdopen(os.dup(1), "wb")
