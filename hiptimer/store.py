@@ -13,11 +13,12 @@ Runs left ``running``
     phase as it ends and calls :meth:`SqliteStore.touch_run` at least every
     :data:`HEARTBEAT_SECONDS` while a run is open (also while paused), so the heartbeat is never
     older than that while the process lives. When the store opens (and before it looks for a run
-    to resume), a run still marked ``running`` becomes ``interrupted`` unless another live process
-    holds it: its pid exists, is not this process, and its heartbeat is younger than
+    to resume), a run still marked ``running`` becomes ``interrupted`` (or ``completed``, if only
+    its end was lost after its last phase was saved) unless another live process holds it: its
+    pid exists, is not this process, and its heartbeat is younger than
     :data:`STALE_AFTER_SECONDS` (the heartbeat guards against a pid reused by an unrelated
-    program). We chose pids over lock files: nothing to clean up after a crash, and it works the
-    same on every platform.
+    program). We chose pids over lock files: nothing to create, hold or clean up after a crash.
+    On Windows, where ``os.kill(pid, 0)`` cannot probe a process, the heartbeat alone decides.
 
 Storage that cannot be used
     A file that is not SQLite or is damaged, or that a newer hiptimer wrote, is moved aside
@@ -485,14 +486,23 @@ class SqliteStore:
         return {k: tuple(v) for k, v in out.items()}
 
     def _recover(self) -> None:
-        """Mark runs left running by a process that is gone as interrupted."""
+        """End the runs left running by a process that is gone.
+
+        Such a run becomes ``interrupted`` (and can be resumed), unless every phase was saved and
+        only its end was lost: then it ended with its last phase, ``completed`` (or ``aborted``, if
+        that phase was).
+        """
         conn = self._state.conn
         if conn is None:
             return
         now = self._clock()
         try:
             rows = conn.execute(
-                "SELECT id, pid, heartbeat, started FROM runs WHERE status = 'running'"
+                "SELECT id, pid, heartbeat, started, phase_count,"
+                " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
+                " (SELECT outcome FROM phases WHERE run_id = runs.id"
+                "  ORDER BY phase_index DESC LIMIT 1) AS last"
+                " FROM runs WHERE status = 'running'"
             ).fetchall()
             stale = []
             for row in rows:
@@ -502,13 +512,14 @@ class SqliteStore:
                 beat = parse_time(row["heartbeat"] or row["started"])
                 if _held_elsewhere(row["pid"], beat, now):
                     continue
-                stale.append((row["heartbeat"] or row["started"], run_id))
+                status = RunStatus.INTERRUPTED
+                if row["saved"] >= row["phase_count"] > 0:
+                    status = RunStatus.ABORTED if row["last"] == "aborted" else RunStatus.COMPLETED
+                stale.append((status.value, row["heartbeat"] or row["started"], run_id))
             if stale:
                 with self._tx() as tx:
                     tx.executemany(
-                        "UPDATE runs SET status = 'interrupted', ended = ?"
-                        " WHERE id = ? AND status = 'running'",
-                        stale,
+                        "UPDATE runs SET status = ?, ended = ? WHERE id = ? AND status = 'running'", stale
                     )
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, sqlite3.IntegrityError):
@@ -540,6 +551,8 @@ def _held_elsewhere(pid: object, heartbeat: datetime, now: datetime) -> bool:
         return False
     if (now - heartbeat).total_seconds() > STALE_AFTER_SECONDS:
         return False
+    if os.name == "nt":
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

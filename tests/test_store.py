@@ -294,6 +294,21 @@ def test_a_run_left_by_a_dead_process_becomes_interrupted_and_resumable(tmp_path
     assert point is not None and (point.run_id, point.next_index) == (run_id, 2)
 
 
+@pytest.mark.parametrize(("abort", "status"), [(False, RunStatus.COMPLETED), (True, RunStatus.ABORTED)])
+def test_a_run_whose_end_was_lost_after_its_last_phase_ends_with_that_phase(
+    tmp_path: Path, abort: bool, status: RunStatus
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    session = builtin("pre-run-hips")
+    count = len(compile_plan(session))
+    store = SqliteStore(path)
+    played = play(store, session, abort_at=count - 1 if abort else None, stop_after=count)
+    store.close()
+    assert _status_after_reopening(path) is status
+    assert SqliteStore(path).resume_point() is None
+    assert played.saved[-1] == count - 1
+
+
 def test_a_run_held_by_another_live_process_stays_running(tmp_path: Path, other_process: int) -> None:
     path = tmp_path / "h.sqlite3"
     _leave_running(path, pid=other_process, heartbeat_age=10)
