@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import html
 import ipaddress
 import os
@@ -198,6 +199,9 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
             task.cancel()  # the handler closes its websocket and tells its app to quit
         if sessions:
             await asyncio.wait(set(sessions), timeout=5)
+        # textual-serve leaves each app process's pipes to the garbage collector: let it close
+        # them while the event loop still runs, not after (which prints errors on the way out).
+        gc.collect()
 
     script: list[bytes] = []
 

@@ -114,17 +114,21 @@ class Page:
             self.requests.append(params["url"])
         elif method == "Network.loadingFailed":
             url = self._request_urls.get(params["requestId"], "?")
-            self.failed.append(f"{url}: {params.get('errorText')} {params.get('blockedReason', '')}".strip())
+            reason = f"{params.get('errorText')} {params.get('blockedReason', '')}".strip()
+            self.failed.append(f"{url}: {reason}")
         elif method == "Runtime.consoleAPICalled":
             args = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
             self.console.append(f"{params['type']}: {args}")
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
-            self.console.append(f"exception: {details.get('exception', {}).get('description', details['text'])}")
+            description = details.get("exception", {}).get("description", details["text"])
+            self.console.append(f"exception: {description}")
 
     async def evaluate(self, expression: str) -> Any:
         """Evaluate JavaScript in the page (awaiting a promise) and return its value."""
-        result = await self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        result = await self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -162,7 +166,10 @@ class Page:
 
     async def press(self, key: str) -> None:
         """Press and release one key, as typed on a keyboard ("s", "Enter", " ")."""
-        code, virtual, text = _KEYS.get(key, (f"Key{key.upper()}", ord(key.upper()), key))
+        if key in _KEYS:
+            code, virtual, text = _KEYS[key]
+        else:
+            code, virtual, text = f"Key{key.upper()}", ord(key.upper()), key
         common = {"key": key, "code": code, "windowsVirtualKeyCode": virtual}
         await self.send("Input.dispatchKeyEvent", type="keyDown", text=text, **common)
         await self.send("Input.dispatchKeyEvent", type="keyUp", **common)
@@ -182,16 +189,18 @@ class Page:
 
 @contextlib.asynccontextmanager
 async def launch(
-    executable: str, profile: Path, *, width: int = 1000, height: int = 700, mobile: bool = False
+    executable: str, profile: Path, *, width: int = 1000, height: int = 700
 ) -> AsyncIterator[Page]:
     """Start headless Chromium with a fresh profile in ``profile`` and attach to its tab.
+
+    The page gets a device pixel ratio of 1: with an emulated ratio of 2, headless Chromium
+    sizes xterm.js's canvas for 1 and the screenshot shows the terminal at twice its size.
 
     Args:
         executable: The browser.
         profile: An empty folder for the browser's profile (``--user-data-dir``).
         width: The page's width in CSS pixels.
         height: The page's height in CSS pixels.
-        mobile: Emulate a phone (touch, a device pixel ratio of 2).
     """
     process = await asyncio.create_subprocess_exec(
         executable,
@@ -218,11 +227,9 @@ async def launch(
                         "Emulation.setDeviceMetricsOverride",
                         width=width,
                         height=height,
-                        deviceScaleFactor=2 if mobile else 1,
-                        mobile=mobile,
+                        deviceScaleFactor=1,
+                        mobile=False,
                     )
-                    if mobile:
-                        await page.send("Emulation.setTouchEmulationEnabled", enabled=True)
                     yield page
                 finally:
                     pump.cancel()

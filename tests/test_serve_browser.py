@@ -1,0 +1,203 @@
+"""`hiptimer serve` in a real browser: Debian's headless Chromium, driven over the DevTools protocol.
+
+The story: a runner opens the served address on a phone-sized screen, sees the home screen,
+taps the session, starts it, presses done on the open step, and sees the summary. Screenshots
+land in tests/artifacts/. The page must load nothing from outside this computer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from chromium import Page, chromium_path, launch
+
+CHROMIUM = chromium_path()
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium); CI installs it"
+    ),
+]
+
+# The terminal draws on a canvas; the page keeps xterm.js's terminal where its buffer can be read.
+SCREEN = """(() => {
+  const terminal = window.hiptimerTerminal;
+  if (!terminal) return "";
+  const buffer = terminal.buffer.active, lines = [];
+  for (let y = 0; y < terminal.rows; y++) lines.push(buffer.getLine(y).translateToString(true));
+  return lines.join("\\n");
+})()"""
+
+TINY_SESSION = """\
+id = "browser-check"
+name = "Browser check"
+description = "A two-step session for the browser test."
+get_ready = 1
+
+[schedule]
+when = "any"
+
+[[steps]]
+type = "work"
+name = "Hold steady"
+seconds = 1
+
+[[steps]]
+type = "open"
+name = "Walk back"
+estimate_seconds = 30
+instructions = "Press done at the bottom of the hill."
+"""
+
+PHONE_WIDTH, PHONE_HEIGHT = 412, 860  # CSS pixels, a common phone held upright
+
+
+async def screen(page: Page) -> str:
+    return str(await page.evaluate(SCREEN))
+
+
+async def wait_for_text(page: Page, text: str, *, gone: bool = False, timeout: float = 30) -> str:
+    """Wait until ``text`` is on the terminal's screen (or, with ``gone``, off it)."""
+    test = "!" if gone else ""
+    try:
+        await page.wait_for(f"{test}{SCREEN}.includes({json.dumps(text)})", timeout=timeout)
+    except TimeoutError:
+        raise AssertionError(
+            f"{text!r} {'still' if gone else 'never'} on screen:\n{await screen(page)}"
+        ) from None
+    return await screen(page)
+
+
+async def tap_text(page: Page, text: str) -> None:
+    """Tap the middle of the first place ``text`` is shown on the terminal."""
+    lines = (await screen(page)).splitlines()
+    row = next(i for i, line in enumerate(lines) if text in line)
+    column = lines[row].index(text) + len(text) / 2
+    box = await page.evaluate(
+        """(() => { const r = document.querySelector(".xterm-screen").getBoundingClientRect();
+        return [r.left, r.top, r.width / hiptimerTerminal.cols, r.height / hiptimerTerminal.rows]; })()"""
+    )
+    left, top, cell_width, cell_height = box
+    await page.tap(left + column * cell_width, top + (row + 0.5) * cell_height)
+
+
+@contextlib.asynccontextmanager
+async def served(*args: str) -> AsyncIterator[str]:
+    """Run ``hiptimer serve --port 0 ARGS`` and yield the address it prints."""
+    async with serving(sys.executable, "-m", "hiptimer", "serve", "--port", "0", *args) as url:
+        yield url
+
+
+@contextlib.asynccontextmanager
+async def serving(*argv: str) -> AsyncIterator[str]:
+    """Run a server command line; yield the address it prints first; stop it as Ctrl+C would."""
+    server = await asyncio.create_subprocess_exec(
+        *argv,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert server.stdout is not None
+    try:
+        first = (await asyncio.wait_for(server.stdout.readline(), 30)).decode()
+        match = re.search(r"http://\S+", first)
+        assert match, f"no address in {first!r}"
+        yield match[0]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            server.terminate()
+        out, err = await asyncio.wait_for(server.communicate(), 30)
+    assert server.returncode == 0, err.decode()
+    assert b"stopped serving" in out
+
+
+def assert_stayed_on_this_computer(page: Page, port: str) -> None:
+    local = re.compile(rf"^(https?|wss?)://127\.0\.0\.1:{port}/")
+    outside = [url for url in page.requests if not local.match(url) and not url.startswith("data:")]
+    assert not outside, f"the page asked for {outside}"
+    assert not page.failed, page.failed
+    assert not [line for line in page.console if line.startswith(("exception", "error"))], page.console
+
+
+async def test_a_phone_opens_the_app_taps_a_session_runs_it_and_presses_done(tmp_path: Path) -> None:
+    sessions = Path(os.environ["HIPTIMER_SESSIONS_DIR"])
+    sessions.mkdir(parents=True, exist_ok=True)
+    (sessions / "browser-check.toml").write_text(TINY_SESSION)
+    async with (
+        served("--token") as url,
+        launch(CHROMIUM or "", tmp_path / "profile", width=PHONE_WIDTH, height=PHONE_HEIGHT) as page,
+    ):
+        port = url.split(":")[2].split("/")[0]
+        await page.navigate(url.split("?")[0])
+        assert "access token" in await page.evaluate("document.body.innerText"), "opened without the token"
+
+        await page.navigate(url)
+        home = await wait_for_text(page, "Browser check")
+        assert "Hill sprints" in home
+        await page.screenshot(ARTIFACTS / "serve-home.png")
+
+        await tap_text(page, "Browser check")
+        await wait_for_text(page, "A two-step session for the browser test.")
+        await page.press("Enter")
+        await wait_for_text(page, "Hold steady")
+        run = await wait_for_text(page, "Press done at the bottom of the hill.")
+        assert "Walk back" in run
+        await page.screenshot(ARTIFACTS / "serve-run.png")
+
+        await page.press("Enter")  # done: the open step ends, and with it the session
+        await wait_for_text(page, "Press done at the bottom of the hill.", gone=True)
+        summary = await wait_for_text(page, "Browser check")
+        await page.screenshot(ARTIFACTS / "serve-summary.png")
+        assert "Walk back" in summary, "the summary lists the steps"
+        assert_stayed_on_this_computer(page, port)
+    assert (Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3").is_file(), "the run was saved"
+
+
+BELL_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bell(App[None]):
+    BINDINGS = [("b", "ring", "Ring")]
+
+    def compose(self):
+        yield Static("Press b to ring", id="text")
+
+    def action_ring(self):
+        self.bell()
+        self.query_one("#text", Static).update("Rang the bell")
+
+Bell().run()
+"""
+
+
+async def test_the_terminal_bell_becomes_a_beep_in_the_page(tmp_path: Path) -> None:
+    app = tmp_path / "bell_app.py"
+    app.write_text(BELL_APP)
+    serve_it = (
+        "import shlex, sys\n"
+        "from hiptimer.serve import ServeConfig, run\n"
+        f"sys.exit(run(ServeConfig('127.0.0.1', 0, None, shlex.join([sys.executable, {str(app)!r}]))))\n"
+    )
+    async with (
+        serving(sys.executable, "-c", serve_it) as url,
+        launch(CHROMIUM or "", tmp_path / "profile", width=PHONE_WIDTH, height=PHONE_HEIGHT) as page,
+    ):
+        await page.navigate(url)
+        await wait_for_text(page, "Press b to ring")
+        assert await page.evaluate("hiptimerBell.rung") == 0
+        await page.evaluate("hiptimerTerminal.focus()")
+        await page.press("b")  # a key press also lets the page play sound
+        await wait_for_text(page, "Rang the bell")
+        bell = await page.wait_for("hiptimerBell.rung > 0 && hiptimerBell", what="the bell")
+        assert bell["audio"] == "running"
+        assert bell["played"] == 1
