@@ -374,6 +374,7 @@ _PAGE = """<!DOCTYPE html>
     <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content" />
     <meta name="referrer" content="no-referrer" />
     <title>{{title}}</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/static/css/xterm.css" />
     <style>
       @font-face {
@@ -492,6 +493,15 @@ _PAGE = """<!DOCTYPE html>
       const terminal = document.getElementById("terminal");
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
       terminal.dataset.sessionWebsocketUrl = `${scheme}//${window.location.host}/ws`;
+      // On a touch screen, a tap on a button should not open the on-screen keyboard over half the
+      // app: the main actions are buttons. ?keyboard=1 keeps it (for the keys without a button).
+      const params = new URLSearchParams(window.location.search);
+      if (window.matchMedia("(pointer: coarse)").matches && params.get("keyboard") !== "1") {
+        window.addEventListener("load", () => setTimeout(() => {
+          const input = document.querySelector(".xterm-helper-textarea");
+          if (input) input.setAttribute("inputmode", "none");
+        }));
+      }
       const again = () => {
         const url = new URL(window.location.href);
         url.searchParams.delete("delay");

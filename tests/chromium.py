@@ -179,6 +179,11 @@ class Page:
         for kind in ("mousePressed", "mouseReleased"):
             await self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
+    async def touch(self, x: float, y: float) -> None:
+        """Tap with a finger at page coordinates ``x``, ``y`` (the page must emulate touch)."""
+        await self.send("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
+        await self.send("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+
     async def screenshot(self, path: Path) -> Path:
         """Save a PNG of the visible page to ``path``."""
         result = await self.send("Page.captureScreenshot", format="png")

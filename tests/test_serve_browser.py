@@ -79,7 +79,7 @@ async def wait_for_text(page: Page, text: str, *, gone: bool = False, timeout: f
 
 
 async def tap_text(page: Page, text: str) -> None:
-    """Tap the middle of the first place ``text`` is shown on the terminal."""
+    """Tap (with a finger) the middle of the first place ``text`` is shown on the terminal."""
     lines = (await screen(page)).splitlines()
     row = next(i for i, line in enumerate(lines) if text in line)
     column = lines[row].index(text) + len(text) / 2
@@ -88,7 +88,7 @@ async def tap_text(page: Page, text: str) -> None:
         return [r.left, r.top, r.width / hiptimerTerminal.cols, r.height / hiptimerTerminal.rows]; })()"""
     )
     left, top, cell_width, cell_height = box
-    await page.tap(left + column * cell_width, top + (row + 0.5) * cell_height)
+    await page.touch(left + column * cell_width, top + (row + 0.5) * cell_height)
 
 
 @contextlib.asynccontextmanager
@@ -140,6 +140,7 @@ async def test_a_phone_opens_the_app_taps_a_session_runs_it_and_presses_done(tmp
         await page.navigate(url.split("?")[0])
         assert "access token" in await page.evaluate("document.body.innerText"), "opened without the token"
 
+        await page.send("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=5)
         await page.navigate(url)
         home = await wait_for_text(page, "Browser check")
         assert "Hill sprints" in home
@@ -147,6 +148,8 @@ async def test_a_phone_opens_the_app_taps_a_session_runs_it_and_presses_done(tmp
 
         await tap_text(page, "Browser check")
         await wait_for_text(page, "A two-step session for the browser test.")
+        keyboard = await page.evaluate("document.activeElement.getAttribute('inputmode')")
+        assert keyboard == "none", "a tap opens no on-screen keyboard over the app"
         await page.press("Enter")
         await wait_for_text(page, "Hold steady")
         run = await wait_for_text(page, "Press done at the bottom of the hill.")
