@@ -40,12 +40,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from hiptimer.cues import Cue
 from hiptimer.engine import Event, new_run, step
 from hiptimer.model import Session
 from hiptimer.plan import Phase, Plan, compile_plan
 from hiptimer.results import Effect, Outcome, PhaseFinished, PhaseStarted, PlayCue, RunFinished
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
+
+TIMED_CUES = (Cue.PIP, Cue.HALFWAY, Cue.REP)
+"""Cues due at a set time inside a phase (the others come with a phase change)."""
 
 GOAL_P99_MS = 5.0
 GOAL_MAX_MS = 15.0
@@ -125,7 +129,7 @@ def hill_scenario(repeats: int, factor: float) -> Scenario:
 
 
 def long_scenario(minutes: float, factor: float = 1.0) -> Scenario:
-    """A session of ``minutes`` (one-minute rounds: hold, rest, work, rest), all timed."""
+    """A session of ``minutes`` in one-minute rounds of six timed phases (holds, work, rests)."""
     rounds = max(1, round(minutes))
     session = Session.model_validate(
         {
@@ -138,8 +142,10 @@ def long_scenario(minutes: float, factor: float = 1.0) -> Scenario:
                     "times": rounds,
                     "steps": [
                         {"type": "hold", "name": "Hold", "seconds": 30},
-                        {"type": "rest", "seconds": 10},
-                        {"type": "work", "name": "Work", "seconds": 15},
+                        {"type": "rest", "seconds": 5},
+                        {"type": "work", "name": "Work", "seconds": 10},
+                        {"type": "rest", "seconds": 5},
+                        {"type": "work", "name": "Work", "seconds": 5},
                         {"type": "rest", "seconds": 5},
                     ],
                 }
@@ -180,7 +186,7 @@ async def drive_engine(scenario: Scenario) -> Record:
         nonlocal planned_next, by_deadline, press_at
         for effect in effects:
             if isinstance(effect, PlayCue):
-                if effect.request.speech is None:  # timed cues; phase-start cues are boundaries
+                if effect.request.cue in TIMED_CUES:  # phase-start cues are boundaries
                     record.cues.append(emitted - effect.at)
             elif isinstance(effect, PhaseStarted):
                 if by_deadline:
@@ -339,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"hiptimer timing bench: Python {platform.python_version()}, {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPUs"
     )
+    load_at_start = _load()
     print("error = emitted - planned (positive: late)")
     print()
     print(HEADER)
@@ -352,7 +359,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(quarters(*long_run)))
     print()
     print(verdict([engine for _, engine, _ in results]))
+    print(f"load average at start {load_at_start}, at end {_load()} (other work on the machine)")
     return 0
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages, where the system has them."""
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 if __name__ == "__main__":
