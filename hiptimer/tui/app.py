@@ -1,0 +1,269 @@
+"""The hiptimer app: a home screen of sessions, the run screen, and the summary after a run.
+
+Everything the app touches outside itself is handed in (the clock, the session catalog, the run
+store, the cue player), so tests run it with a fake clock and an in-memory store. Only
+:mod:`hiptimer.tui.launch` builds the real ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from functools import partial
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+
+from hiptimer.plan import compile_plan
+from hiptimer.ports import Clock, CuePlayer, ResumePoint, RunStore
+from hiptimer.tui.run_control import RunController, RunStart
+from hiptimer.tui.screens.confirm import ConfirmScreen
+from hiptimer.tui.screens.home import HomeScreen
+from hiptimer.tui.screens.run import RunScreen
+from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
+from hiptimer.tui.store_worker import StoreWorker
+
+__all__ = ["HiptimerApp", "default_boottime"]
+
+_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that end a run as interrupted: a kill, or the terminal closing."""
+
+
+def default_boottime() -> float:
+    """Seconds on a clock that keeps counting while the computer sleeps.
+
+    CLOCK_BOOTTIME where the system has it (Linux); elsewhere the wall clock, which also runs on
+    through a sleep (but jumps when it is set).
+    """
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    if boottime is not None:
+        return time.clock_gettime(boottime)
+    return time.time()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class HiptimerApp(App[None]):
+    """Guided hip routines for runners.
+
+    Args:
+        clock: The monotonic clock every timing decision is measured on.
+        catalog: The sessions to offer.
+        store: Where runs are saved (only ever called from the store thread).
+        player: Plays the cues.
+        start: A session to start at once (``hiptimer run SESSION``); None opens at home.
+        boottime: A clock that keeps counting through a sleep (default: CLOCK_BOOTTIME).
+        wall_clock: The current date and time, timezone-aware (default: now in UTC).
+        muted: Whether cues start muted.
+        on_mute_change: Called (on a worker thread) with the new setting when ``m`` is pressed.
+        theme: A Textual theme name, such as "textual-dark".
+        notices: One-line messages to show once at start (no sound device, history in memory).
+        handle_signals: Whether SIGTERM and SIGHUP end a run as interrupted (off in tests).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "hiptimer"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+    ]
+
+    muted: var[bool] = var(False)
+    """Whether cues are silenced (the screen still shows everything)."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        catalog: SessionCatalog,
+        store: RunStore,
+        player: CuePlayer,
+        start: SessionEntry | None = None,
+        boottime: Clock | None = None,
+        wall_clock: Callable[[], datetime] | None = None,
+        muted: bool = False,
+        on_mute_change: Callable[[bool], None] | None = None,
+        theme: str | None = None,
+        notices: Sequence[str] = (),
+        handle_signals: bool = True,
+    ) -> None:
+        super().__init__()
+        self.clock = clock
+        self.catalog = catalog
+        self.player = player
+        self.boottime = boottime or default_boottime
+        self.wall_clock = wall_clock or _utc_now
+        self.store_worker = StoreWorker(store, on_error=self._store_failed)
+        self.set_reactive(HiptimerApp.muted, muted)
+        self._on_mute_change = on_mute_change
+        self._start = start
+        self._notices = tuple(notices)
+        self._handle_signals = handle_signals
+        self._store_error_shown = False
+        self._resume_offered: set[int] = set()
+        self.last_session_id: str | None = start.id if start is not None else None
+        """The session run last, which the home screen highlights."""
+        if theme is not None:
+            self.theme = theme
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for notice in self._notices:
+            self.notify(notice, timeout=10)
+        bad = len(self.catalog.errors)
+        if bad:
+            files = "file has an error" if bad == 1 else f"files have errors ({bad})"
+            self.notify(f"A session {files}: `hiptimer check` shows where.", severity="warning", timeout=10)
+        if self._handle_signals:
+            self._install_signal_handlers()
+        self.push_screen(HomeScreen(offer_resume=self._start is None))
+        if self._start is not None:
+            self.start_session(self._start)
+
+    def on_unmount(self) -> None:
+        self._remove_signal_handlers()
+        run = self.run_screen
+        if run is not None:
+            run.controller.interrupt()
+        self.store_worker.close()
+        with contextlib.suppress(Exception):
+            self.player.close()
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in _SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _remove_signal_handlers(self) -> None:
+        if not self._handle_signals:
+            return
+        with contextlib.suppress(RuntimeError):
+            loop = asyncio.get_running_loop()
+            for sig in _SIGNALS:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.remove_signal_handler(sig)
+
+    def _on_signal(self, signum: int) -> None:
+        self.run_worker(self.end_on_signal(signum), group="signal", exclusive=True)
+
+    async def end_on_signal(self, signum: int) -> None:
+        """A kill or a closed terminal: end any run as interrupted, save, and exit quietly.
+
+        The exit code is 128 + the signal number, as a shell reports a process ended by it.
+        """
+        await self.interrupt_run()
+        self.exit(return_code=128 + signum)
+
+    async def interrupt_run(self) -> None:
+        """End the run under way (if any) as interrupted, and wait until the store has it."""
+        run = self.run_screen
+        if run is not None:
+            run.controller.interrupt()
+        await self.store_worker.drain()
+
+    async def action_quit(self) -> None:
+        """Quit; a run under way is kept as interrupted, to resume next time."""
+        await self.interrupt_run()
+        self.exit(return_code=0)
+
+    # -- runs --------------------------------------------------------------------------------
+
+    @property
+    def run_screen(self) -> RunScreen | None:
+        """The run screen, if a run is on the screen stack."""
+        return next((s for s in self.screen_stack if isinstance(s, RunScreen)), None)
+
+    def start_session(self, entry: SessionEntry) -> None:
+        """Start a run of ``entry`` with today's targets (offering to resume an interrupted one)."""
+        if self.run_screen is None:
+            self.run_worker(self._start_session(entry), group="start", exclusive=True)
+
+    async def _start_session(self, entry: SessionEntry) -> None:
+        def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None]:
+            plan = plan_for_today(entry.session, store)
+            return RunStart(plan, definition_hash(entry.session)), store.resume_point(entry.id)
+
+        fresh, point = await self.store_worker.call(prepare)
+        offer = point is not None and point.run_id not in self._resume_offered
+        if offer and point is not None and await self.ask_resume(point, entry):
+            return
+        self._begin(fresh)
+
+    async def ask_resume(self, point: ResumePoint, entry: SessionEntry) -> bool:
+        """Offer to resume an interrupted run; start it if the runner says yes.
+
+        Must run in a worker (it waits for the dialog). Each run is offered once per app session.
+
+        Returns:
+            Whether the run was resumed.
+        """
+        self._resume_offered.add(point.run_id)
+        started = point.started.astimezone().strftime("%a %d %b %H:%M")
+        question = f"Resume {entry.session.name}?"
+        detail = (
+            f"Interrupted run from {started}: {point.phases_done} of {point.phase_count} steps done. "
+            f"Resume at step {point.next_index + 1}, or start fresh."
+        )
+        answer = await self.push_screen_wait(ConfirmScreen(question, detail, yes="Resume", no="Start fresh"))
+        if not answer:
+            return False
+        plan = compile_plan(entry.session, point.targets)
+        self._begin(
+            RunStart(
+                plan, definition_hash(entry.session), first_index=point.next_index, resume_run_id=point.run_id
+            )
+        )
+        return True
+
+    async def offer_resume(self) -> None:
+        """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
+        point = await self.store_worker.call(lambda store: store.resume_point())
+        if point is None or point.run_id in self._resume_offered or self.run_screen is not None:
+            return
+        entry = self.catalog.get(point.session_id)
+        if entry is not None:
+            await self.ask_resume(point, entry)
+
+    def _begin(self, start: RunStart) -> None:
+        if self.run_screen is not None:
+            return
+        self.last_session_id = start.plan.session_id
+        controller = RunController(
+            start,
+            clock=self.clock,
+            boottime=self.boottime,
+            wall_clock=self.wall_clock,
+            player=self.player,
+            is_muted=lambda: self.muted,
+            worker=self.store_worker,
+        )
+        self.push_screen(RunScreen(controller))
+
+    # -- settings and errors -----------------------------------------------------------------
+
+    def toggle_mute(self) -> None:
+        """Mute or unmute the cues, and remember it if a settings store was given."""
+        self.muted = not self.muted
+        self.notify("Cues muted" if self.muted else "Cues on", timeout=2)
+        if self._on_mute_change is not None:
+            self.run_worker(partial(self._on_mute_change, self.muted), thread=True, group="settings")
+
+    def _store_failed(self, error: BaseException) -> None:
+        if self._store_error_shown:
+            return
+        self._store_error_shown = True
+        self.notify(
+            f"History could not be saved: {error}. The run goes on.",
+            severity="error",
+            timeout=15,
+        )

@@ -1,0 +1,101 @@
+"""Build the app's real parts and run it: the one place that does (``hiptimer`` and ``hiptimer run``).
+
+The monotonic clock, the session catalog, the history file, the cue player and the user's
+settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`; Textual is imported
+only once the session has been found, so a typo in ``hiptimer run SESSION`` fails fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from hiptimer.catalog import SessionNotFoundError, load_catalog
+from hiptimer.ports import CuePlayer, RunStore
+
+__all__ = ["run_app"]
+
+
+def run_app(session: str | None = None, *, theme: str | None = None) -> int:
+    """Run the app, at home or straight into ``session`` (an id or a path to a .toml file).
+
+    Args:
+        session: The session to start, or None for the home screen.
+        theme: A Textual theme name (default: Textual's).
+
+    Returns:
+        The exit code: 0, 1 for a session that cannot be found or loaded, 128 + N after signal N.
+    """
+    catalog = load_catalog()
+    start = None
+    if session is not None:
+        try:
+            start = catalog.find(session)
+        except SessionNotFoundError as exc:
+            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            for error in exc.errors:
+                print(f"  {error}", file=sys.stderr)
+            return 1
+    notices: list[str] = []
+    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
+    if settings_note:
+        notices.append(settings_note)
+    store, store_note = _store()
+    if store_note:
+        notices.append(store_note)
+    player, audio_note = _player(audio_mode, voice, offset)
+    notices.append(audio_note)
+
+    from textual.theme import BUILTIN_THEMES
+
+    if theme is not None and theme not in BUILTIN_THEMES:
+        player.close()
+        known = ", ".join(sorted(BUILTIN_THEMES))
+        print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
+        return 1
+
+    from hiptimer.tui.app import HiptimerApp
+
+    app = HiptimerApp(
+        clock=time.monotonic,
+        catalog=catalog,
+        store=store,
+        player=player,
+        start=start,
+        muted=muted,
+        on_mute_change=remember_mute,
+        theme=theme,
+        notices=notices,
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
+    """The user's settings, and a way to remember the mute key."""
+    from hiptimer.settings import load_settings, save_settings
+
+    settings, note = load_settings()
+
+    def remember_mute(muted: bool) -> None:
+        current, _ = load_settings()
+        save_settings(current.with_changes(mute=muted))
+
+    mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
+    return note, settings.mute, settings.voice, settings.audio_offset, mode, remember_mute
+
+
+def _store() -> tuple[RunStore, str | None]:
+    """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice."""
+    from hiptimer.store import open_store
+
+    return open_store()
+
+
+def _player(mode: str | None, voice: bool, offset: float) -> tuple[CuePlayer, str]:
+    """The cue player that works here, and the one-line notice saying which it is."""
+    from hiptimer.audio import make_player
+
+    return make_player(mode, voice=voice, offset=offset)

@@ -1,0 +1,37 @@
+"""The run's state in colour and in words, across the top of the run screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+__all__ = ["StateBanner"]
+
+_STATES = ("get-ready", "work", "hold", "rest", "switch", "paused", "done")
+
+
+class StateBanner(Static):
+    """GET READY / WORK / HOLD / REST / SWITCH / PAUSED / DONE, on the state's colour."""
+
+    DEFAULT_CSS = """
+    StateBanner {
+        width: 1fr;
+        height: 1;
+        content-align: center middle;
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+    StateBanner.-get-ready { background: $warning; color: auto; }
+    StateBanner.-work { background: $success; color: auto; }
+    StateBanner.-hold { background: $success; color: auto; }
+    StateBanner.-rest { background: $primary; color: auto; }
+    StateBanner.-switch { background: $accent; color: auto; }
+    StateBanner.-paused { background: $error; color: auto; }
+    StateBanner.-done { background: $success; color: auto; }
+    """
+
+    def show_state(self, word: str, state: str, note: str = "") -> None:
+        """Show ``word`` (and a note after it) coloured for ``state``, one of the run states."""
+        for name in _STATES:
+            self.set_class(name == state, f"-{name}")
+        self.update(f"{word}: {note}" if note else word)

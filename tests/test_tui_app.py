@@ -1,0 +1,207 @@
+"""The app around the run: home, resuming an interrupted run, help, signals, small terminals."""
+
+from __future__ import annotations
+
+import signal
+from datetime import datetime, timedelta
+
+from textual.message import Message
+from textual.notifications import Notify
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Digits
+from tui_kit import WALL0, FakeClock, entry, make_app, run_screen
+
+from hiptimer.engine import Event
+from hiptimer.plan import compile_plan
+from hiptimer.ports import MemoryStore
+from hiptimer.results import Outcome, PhaseResult, RunStatus
+from hiptimer.tui.app import HiptimerApp
+from hiptimer.tui.screens.confirm import ConfirmScreen
+from hiptimer.tui.screens.home import HomeScreen
+from hiptimer.tui.widgets.readout import BigReadout
+from hiptimer.tui.widgets.side_badge import SideBadge
+from hiptimer.tui.widgets.state_banner import StateBanner
+
+
+async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
+    await app.workers.wait_for_complete()
+    await app.store_worker.drain()
+    await pilot.pause()
+
+
+async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
+    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle)."""
+    for _ in range(100):
+        if isinstance(app.screen, kind):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
+
+
+def interrupted_run(store: MemoryStore, session_id: str, done: int, started: datetime) -> int:
+    """An interrupted run of ``session_id`` with its first ``done`` phases finished."""
+    plan = compile_plan(entry(session_id).session)
+    run_id = store.start_run(plan, definition_hash="x", started=started)
+    t = 0.0
+    for phase in plan.phases[:done]:
+        result = PhaseResult.of(
+            phase,
+            started_at=t,
+            ended_at=t + 5,
+            paused_seconds=0,
+            reps_done=phase.reps,
+            outcome=Outcome.COMPLETED,
+        )
+        store.save_phase(run_id, result, started=started, ended=started)
+        t += 5
+    store.end_run(run_id, RunStatus.INTERRUPTED, ended=started + timedelta(minutes=2))
+    return run_id
+
+
+def completed_run(store: MemoryStore, session_id: str, ended: datetime) -> None:
+    plan = compile_plan(entry(session_id).session)
+    run_id = store.start_run(plan, definition_hash="x", started=ended - timedelta(minutes=10))
+    store.end_run(run_id, RunStatus.COMPLETED, ended=ended)
+
+
+async def test_home_lists_each_session_with_its_time_schedule_last_run_and_what_is_due() -> None:
+    clock = FakeClock()
+    store = MemoryStore()
+    completed_run(store, "strength-for-speed", WALL0 - timedelta(days=2))
+    app = make_app(clock, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        table = app.screen.query_one(DataTable)
+        rows = {
+            str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)] for i in range(table.row_count)
+        }
+        assert set(rows) == {"Pre-run hip routine", "Strength for speed", "Hill sprints", "Running backwards"}
+        assert rows["Strength for speed"][2:] == ["rest days", "2 days ago", "1/2 this week"]
+        assert rows["Hill sprints"][2:] == ["during a run", "never", "4 repeats"]
+        assert rows["Pre-run hip routine"][2:] == ["before a run", "never", "next run"]
+        assert rows["Pre-run hip routine"][1].endswith("min")
+
+
+async def test_an_interrupted_run_is_offered_at_home_and_resumes_at_its_first_unfinished_step() -> None:
+    clock = FakeClock()
+    store = MemoryStore()
+    run_id = interrupted_run(store, "pre-run-hips", done=3, started=WALL0 - timedelta(hours=1))
+    app = make_app(clock, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_screen(pilot, app, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot, app)
+        screen = run_screen(app)
+        assert screen.controller.state.index == 3
+        assert str(screen.query_one(StateBanner).content) == "GET READY"
+        assert store.runs()[0].status is RunStatus.RUNNING
+        screen.send(Event.DONE)
+        screen.send(Event.NEXT)
+        await settle(pilot, app)
+        run = store.run(run_id)
+        assert run is not None
+        assert [r.index for r in run.results] == [0, 1, 2, 3]
+        assert len(store.runs()) == 1  # the same run, carried on
+
+
+async def test_start_fresh_leaves_the_interrupted_run_and_does_not_ask_again() -> None:
+    clock = FakeClock()
+    store = MemoryStore()
+    interrupted_run(store, "pre-run-hips", done=3, started=WALL0 - timedelta(hours=1))
+    app = make_app(clock, store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_screen(pilot, app, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot, app)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        ids = [row.entry.id for row in home.rows]
+        await pilot.press(*["down"] * ids.index("pre-run-hips"), "enter")
+        await settle(pilot, app)
+        assert run_screen(app).controller.state.index == 0
+        assert [r.status for r in store.runs()] == [RunStatus.RUNNING, RunStatus.INTERRUPTED]
+
+
+async def test_run_session_offers_that_sessions_interrupted_run_first() -> None:
+    clock = FakeClock()
+    store = MemoryStore()
+    interrupted_run(store, "hill-sprints", done=2, started=WALL0 - timedelta(days=1))
+    app = make_app(clock, store=store, start="hill-sprints")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_screen(pilot, app, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert run_screen(app).controller.state.index == 2
+
+
+async def test_sigterm_ends_the_run_as_interrupted_keeping_the_finished_steps() -> None:
+    clock = FakeClock()
+    store = MemoryStore()
+    app = make_app(clock, store=store, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        for _ in range(3):
+            screen.send(Event.NEXT)  # the get-ready, then two steps skipped
+        clock.advance(20)
+        await app.end_on_signal(signal.SIGTERM)
+    assert app.return_code == 128 + signal.SIGTERM
+    run = store.run(1)
+    assert run is not None and run.status is RunStatus.INTERRUPTED
+    assert [r.index for r in run.results] == [0, 1]  # the step under way is done again on resume
+    resume = store.resume_point()
+    assert resume is not None and resume.next_index == 2
+
+
+async def test_quitting_in_the_middle_of_a_run_keeps_it_resumable() -> None:
+    clock = FakeClock()
+    store = MemoryStore()
+    app = make_app(clock, store=store, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+q")
+    run = store.run(1)
+    assert run is not None and run.status is RunStatus.INTERRUPTED
+
+
+async def test_a_store_that_fails_is_reported_once_and_the_run_goes_on() -> None:
+    class BrokenStore(MemoryStore):
+        def save_phase(self, *args: object, **kwargs: object) -> None:
+            raise OSError("disk full")
+
+    messages: list[Message] = []
+    clock = FakeClock()
+    app = make_app(clock, store=BrokenStore(), start="pre-run-hips")
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        for _ in range(4):
+            screen.send(Event.NEXT)
+        await settle(pilot, app)
+        assert screen.controller.state.index == 3
+    errors = [m.notification.message for m in messages if isinstance(m, Notify)]
+    assert errors == ["History could not be saved: disk full. The run goes on."]
+
+
+async def test_the_essentials_stay_on_screen_as_the_terminal_shrinks() -> None:
+    clock = FakeClock()
+    app = make_app(clock, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        screen.send(Event.DONE)
+        for width, height in [(80, 24), (50, 16), (40, 12), (100, 30)]:
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            essentials = ["#state", "#phase-name", "#side", "#readout", "#next", "#progress-row", "#buttons"]
+            for selector in essentials:
+                region = screen.query_one(selector).region
+                assert region.height >= 1, (selector, width, height)
+                assert region.bottom <= height - 1 and region.right <= width, (selector, width, height)
+            plain = screen.query_one(BigReadout).has_class("-plain")
+            assert plain is (height < 14)
+            digits_or_text = screen.query_one("#plain") if plain else screen.query_one("#count", Digits)
+            assert digits_or_text.region.height == (1 if plain else 3)
+            assert screen.query_one(SideBadge).region.width >= 12
+            instructions = screen.query_one("#instructions-box").region.height
+            assert instructions >= (3 if height >= 24 else 0)
