@@ -46,6 +46,10 @@ def _start_targets(session: Session) -> Mapping[str, float]:
     return {}
 
 
+def _no_reasons(session: Session) -> Mapping[str, str]:
+    return {}
+
+
 @dataclass(frozen=True, slots=True)
 class CliHooks:
     """What the commands need from the rest of hiptimer, handed in so tests can replace it.
@@ -54,16 +58,25 @@ class CliHooks:
         catalog: Loads the sessions.
         status: Last-done and due columns for ``list``.
         targets: Today's progression targets of a session (empty: each progression's start).
+        reasons: Why each progression is at today's target ("last run completed 7 repeats -> 8 today").
     """
 
     catalog: Callable[[], Catalog] = load_catalog
     status: Callable[[CatalogEntry], SessionStatus] = _no_status
     targets: Callable[[Session], Mapping[str, float]] = _start_targets
+    reasons: Callable[[Session], Mapping[str, str]] = _no_reasons
 
 
 def _default_hooks() -> CliHooks:
-    """The real hooks. History-backed status and targets plug in here."""
-    return CliHooks()
+    """The real hooks: last done, due and today's targets come from the history file."""
+    from hiptimer.history_cli import HistoryLookup  # late: only the commands that read history
+
+    lookup = HistoryLookup()
+
+    def status(entry: CatalogEntry) -> SessionStatus:
+        return SessionStatus(lookup.last_done(entry.session, never="-"), lookup.due(entry.session))
+
+    return CliHooks(status=status, targets=lookup.targets, reasons=lookup.reasons)
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -187,12 +200,15 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
     if session.description:
         print(_wrap(session.description, ""))
     print(f"When: {schedule_text(session.schedule)}")
+    reasons = hooks.reasons(session)
     for name, progression in session.progression.items():
         print(
             f"Today: {name} = {plan.targets[name]:g} "
             f"(starts at {progression.start:g}, +{progression.step:g} after each full run, "
             f"goal {progression.goal:g})"
         )
+        if name in reasons:
+            print(f"  why: {reasons[name]}")
     print()
     if plan.get_ready:
         print(f"Get ready: {plan.get_ready:g} s")
@@ -230,6 +246,19 @@ def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Session.model_json_schema()}
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
+
+
+def _history_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.history_cli import add_arguments
+
+    add_arguments(parser)
+
+
+def _history(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer history``: see :mod:`hiptimer.history_cli`."""
+    from hiptimer.history_cli import run_history
+
+    return run_history(args)
 
 
 def _port(text: str) -> int:
@@ -319,6 +348,12 @@ _COMMANDS = (
     ),
     _Command("schema", "print the JSON Schema of session files (for editors)", _schema),
     _Command("serve", "serve the app to a browser (a phone on the home network)", _serve, _serve_arguments),
+    _Command(
+        "history",
+        "past runs, newest first: a table, or --json / --csv for other tools",
+        _history,
+        _history_arguments,
+    ),
 )
 
 
