@@ -191,12 +191,6 @@ def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> No
     assert schema["additionalProperties"] is False
 
 
-def test_no_command_lists_the_sessions_until_the_app_is_there(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys)
-    assert code == 0
-    assert "hill-sprints" in out and "hiptimer show SESSION" in out
-
-
 def test_python_dash_m_hiptimer_runs_the_command() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "hiptimer", "show", "backwards-running"],
