@@ -113,6 +113,8 @@ def run_history(
     # One more than asked tells the table whether there are more to page through.
     fetch = None if limit is None else limit + (1 if args.format == "table" else 0)
     records = source.records(args.session, since=args.since, limit=fetch) if source is not None else []
+    if isinstance(source, SqliteStore) and source.notice:
+        err.write(f"hiptimer: {source.notice}\n")
     if args.format == "json":
         out.write(json.dumps(history_document(records), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
@@ -134,9 +136,9 @@ def _open_history(err: TextIO) -> SqliteStore | None:
     path = history_db_path()
     if not path.exists():
         return None
-    store, notice = open_store(path)
-    if notice:
-        err.write(f"hiptimer: {notice}\n")
+    # No full check of every page here (the app does that when it starts): reading the newest runs
+    # must not cost more as the history grows. Damage in a page read is still found and handled.
+    store, _ = open_store(path, verify=False)
     return store
 
 
@@ -199,6 +201,7 @@ class HistoryLookup:
         self._opened = False
         self._histories: dict[str, SessionHistory] = {}
         self._today: dict[str, TodayTargets] = {}
+        self._told: str | None = None
 
     def _open(self) -> SqliteStore | None:
         if not self._opened:
@@ -208,10 +211,15 @@ class HistoryLookup:
 
                 self._path = history_db_path()
             if self._path.exists():
-                self._store, notice = open_store(self._path)
-                if notice:
-                    print(f"hiptimer: {notice}", file=sys.stderr)
+                self._store, _ = open_store(self._path, verify=False)
         return self._store
+
+    def _tell(self) -> None:
+        """Say on stderr what happened to the history file, once."""
+        notice = self._store.notice if self._store is not None else None
+        if notice and notice != self._told:
+            self._told = notice
+            print(f"hiptimer: {notice}", file=sys.stderr)
 
     def now(self) -> datetime:
         """The time the lookup counts from."""
@@ -225,6 +233,7 @@ class HistoryLookup:
             store = self._open()
             found = store.session_history([session_id], now=self.now()) if store is not None else {}
             self._histories[session_id] = found.get(session_id, SessionHistory())
+            self._tell()
         return self._histories[session_id]
 
     def last_done(self, session: Session, *, never: str = "never") -> str:
@@ -242,6 +251,7 @@ class HistoryLookup:
             store = self._open()
             runs = recent_runs(store, session.id) if store is not None and session.progression else []
             self._today[session.id] = today_targets(session, runs)
+            self._tell()
         return self._today[session.id]
 
     def targets(self, session: Session) -> Mapping[str, float]:

@@ -40,12 +40,19 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hiptimer.plan import Plan
 from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.results import PhaseResult, RunStatus
-from hiptimer.store_open import UnusableError, close_quietly, describe_error, open_database
+from hiptimer.store_open import (
+    UnusableError,
+    close_quietly,
+    describe_error,
+    is_damage,
+    move_aside,
+    open_database,
+)
 from hiptimer.store_records import (
     FallbackStore,
     HistorySource,
@@ -85,6 +92,9 @@ HEARTBEAT_SECONDS = 15.0
 
 STALE_AFTER_SECONDS = 120.0
 """A running run whose heartbeat is older than this is not held by anyone, whatever its pid."""
+
+
+T = TypeVar("T")
 
 
 def _utc_now() -> datetime:
@@ -150,7 +160,8 @@ class SqliteStore:
         except UnusableError as why:
             self._go_to_memory(str(why))
             return
-        self.notice = moved
+        if moved:
+            self.notice = f"{self.notice} {moved}" if self.notice else moved
         self._recover()
 
     def _go_to_memory(self, why: str) -> None:
@@ -195,9 +206,40 @@ class SqliteStore:
                     self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
             memory_part()
 
-    def _read(self) -> sqlite3.Connection | None:
-        self._ready()
-        return None if self._state.fallback else self._state.conn
+    def _query(self, read: Callable[[sqlite3.Connection], T], memory: Callable[[FallbackStore], T]) -> T:
+        """``read`` from the file, or ``memory`` when results are kept in memory.
+
+        SQLite finds damage in a page only when it reads it (opening checks the whole file only
+        with ``verify``): a read that meets damage moves the file aside and reads the new one.
+        """
+        with self._lock:
+            for attempt in range(2):
+                self._ready()
+                conn = self._state.conn
+                if self._state.fallback or conn is None:
+                    break
+                try:
+                    return read(conn)
+                except sqlite3.DatabaseError as exc:
+                    if attempt == 1 or not is_damage(exc):
+                        raise
+                    self._replace_damaged(exc)
+            return memory(self._state.shadow)
+
+    def _replace_damaged(self, exc: sqlite3.DatabaseError) -> None:
+        close_quietly(self._state.conn)
+        self._state.conn = None
+        try:
+            moved = move_aside(self.path, "damaged", self._clock())
+        except UnusableError as why:
+            self._go_to_memory(str(why))
+            return
+        self._state.opened = False
+        told = f"{self.notice} " if self.notice else ""
+        self.notice = (
+            f"{told}The history file {self.path} is damaged ({exc}). "
+            f"It was moved to {moved}; a new history starts."
+        )
 
     # -- RunStore ------------------------------------------------------------------------------
 
@@ -317,7 +359,7 @@ class SqliteStore:
         def remember() -> None:
             shadow = self._state.shadow
             if not shadow.holds(run_id) and not self._state.fallback:
-                record = self._record(run_id)
+                record = self._query(lambda conn: self._record(conn, run_id), lambda memory: None)
                 plan = self.stored_plan(run_id)
                 if record is not None and plan is not None:
                     shadow.adopt(
@@ -334,23 +376,18 @@ class SqliteStore:
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
         """The latest interrupted run (of ``session_id``, if given) with phases left."""
-        with self._lock:
-            conn = self._read()
-            if conn is None:
-                return self._state.shadow.resume_point(session_id)
+
+        def read(conn: sqlite3.Connection) -> ResumePoint | None:
             self._recover()
             where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
             rows = conn.execute(
                 f"SELECT id, session_id, started, phase_count, targets_json FROM runs"
                 f" WHERE status = 'interrupted' {where} ORDER BY started DESC, id DESC",
                 args,
-            ).fetchall()
-            for row in rows:
-                saved = [
-                    int(r[0])
-                    for r in conn.execute("SELECT phase_index FROM phases WHERE run_id = ?", (row[0],))
-                ]
-                done = set(saved)
+            )
+            for row in rows.fetchall():
+                saved = conn.execute("SELECT phase_index FROM phases WHERE run_id = ?", (row["id"],))
+                done = {int(r[0]) for r in saved}
                 left = next((i for i in range(int(row["phase_count"])) if i not in done), None)
                 if left is not None:
                     return ResumePoint(
@@ -364,56 +401,60 @@ class SqliteStore:
                     )
             return None
 
+        return self._query(read, lambda memory: memory.resume_point(session_id))
+
     def session_history(self, session_ids: Sequence[str], *, now: datetime) -> dict[str, SessionHistory]:
-        """When each session was last completed, and how many times since Monday."""
-        with self._lock:
-            conn = self._read()
-            if conn is None:
-                return self._state.shadow.session_history(session_ids, now=now)
-            local = now.astimezone() if now.tzinfo is None else now
-            monday = (local - timedelta(days=local.weekday())).replace(
-                hour=0, minute=0, second=0, microsecond=0
-            )
-            out = {sid: SessionHistory() for sid in session_ids}
-            if not session_ids:
-                return out
-            marks = ", ".join("?" * len(session_ids))
-            rows = conn.execute(
-                "SELECT session_id, max(coalesce(ended, started)) AS last,"
-                " sum(coalesce(ended, started) >= ?) AS week FROM runs"
-                f" WHERE status = 'completed' AND session_id IN ({marks}) GROUP BY session_id",
-                (time_text(monday), *session_ids),
-            ).fetchall()
-            for row in rows:
-                out[str(row["session_id"])] = SessionHistory(parse_time(row["last"]), int(row["week"] or 0))
+        """When each session was last completed, and how many times since Monday (local time of ``now``)."""
+        local = now.astimezone() if now.tzinfo is None else now
+        monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+
+        def read(conn: sqlite3.Connection) -> dict[str, SessionHistory]:
+            # Per session, so each query walks the (session_id, started) index from the newest run
+            # and stops early: the cost does not grow with the size of the history.
+            out = {}
+            for sid in session_ids:
+                last = conn.execute(
+                    "SELECT coalesce(ended, started) FROM runs WHERE session_id = ? AND status = 'completed'"
+                    " ORDER BY started DESC, id DESC LIMIT 1",
+                    (sid,),
+                ).fetchone()
+                week = conn.execute(
+                    "SELECT count(*) FROM runs WHERE session_id = ? AND status = 'completed'"
+                    " AND started >= ? AND coalesce(ended, started) >= ?",
+                    (sid, time_text(monday - timedelta(days=1)), time_text(monday)),
+                ).fetchone()
+                out[sid] = SessionHistory(parse_time(last[0]) if last else None, int(week[0]))
             return out
+
+        return self._query(read, lambda memory: memory.session_history(session_ids, now=now))
 
     def runs(self, session_id: str | None = None, *, limit: int = 50, offset: int = 0) -> list[StoredRun]:
         """Runs newest first, without their results."""
-        with self._lock:
-            conn = self._read()
-            if conn is None:
-                return self._state.shadow.runs(session_id, limit=limit, offset=offset)
+
+        def read(conn: sqlite3.Connection) -> list[StoredRun]:
             return [stored_run_from_row(row) for row in self._run_rows(conn, session_id, None, limit, offset)]
+
+        return self._query(read, lambda memory: memory.runs(session_id, limit=limit, offset=offset))
 
     def run(self, run_id: int) -> StoredRun | None:
         """One run with its results."""
-        with self._lock:
-            if self._read() is None:
-                return self._state.shadow.run(run_id)
-            record = self._record(run_id)
+
+        def read(conn: sqlite3.Connection) -> StoredRun | None:
+            record = self._record(conn, run_id)
             return record.run if record is not None else None
+
+        return self._query(read, lambda memory: memory.run(run_id))
 
     # -- more than the protocol ------------------------------------------------------------------
 
     def stored_plan(self, run_id: int) -> Plan | None:
         """The plan a run was started with (what a resumed run must follow)."""
-        with self._lock:
-            conn = self._read()
-            if conn is None:
-                return self._state.shadow.plan(run_id)
+
+        def read(conn: sqlite3.Connection) -> Plan | None:
             row = conn.execute("SELECT plan_json FROM runs WHERE id = ?", (run_id,)).fetchone()
             return plan_from_json(row[0]) if row is not None else None
+
+        return self._query(read, lambda memory: memory.plan(run_id))
 
     def records(
         self,
@@ -424,13 +465,15 @@ class SqliteStore:
         offset: int = 0,
     ) -> list[RunRecord]:
         """Runs with their phases, newest first; ``since`` keeps runs started at or after it."""
-        with self._lock:
-            conn = self._read()
-            if conn is None:
-                return self._state.shadow.records(session_id, since=since, limit=limit, offset=offset)
+
+        def read(conn: sqlite3.Connection) -> list[RunRecord]:
             rows = self._run_rows(conn, session_id, since, limit, offset)
             phases = self._phases(conn, [int(r["id"]) for r in rows])
             return [record_from_row(row, phases.get(int(row["id"]), ())) for row in rows]
+
+        return self._query(
+            read, lambda memory: memory.records(session_id, since=since, limit=limit, offset=offset)
+        )
 
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
@@ -443,9 +486,7 @@ class SqliteStore:
         if self._state.shadow.holds(run_id):
             change(self._state.shadow)
 
-    def _record(self, run_id: int) -> RunRecord | None:
-        conn = self._state.conn
-        assert conn is not None
+    def _record(self, conn: sqlite3.Connection, run_id: int) -> RunRecord | None:
         row = conn.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             return None
@@ -478,11 +519,14 @@ class SqliteStore:
         for start in range(0, len(run_ids), 500):
             chunk = run_ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            for row in conn.execute(
+            cursor = conn.cursor()
+            cursor.row_factory = None  # plain tuples: quicker for the many rows of a page
+            cursor.execute(
                 f"SELECT {PHASE_COLUMNS} FROM phases WHERE run_id IN ({marks}) ORDER BY run_id, phase_index",
                 chunk,
-            ):
-                out.setdefault(int(row["run_id"]), []).append(saved_phase_from_row(row))
+            )
+            for row in cursor:
+                out.setdefault(int(row[0]), []).append(saved_phase_from_row(row))
         return {k: tuple(v) for k, v in out.items()}
 
     def _recover(self) -> None:
@@ -532,6 +576,12 @@ def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[
 
     Damaged and newer files are moved aside; a folder that cannot be written makes the store keep
     results in memory. Never raises for a bad file or folder.
+
+    Args:
+        path: The history file.
+        verify: Check every page now (``PRAGMA quick_check``), as the app does when it starts. Its
+            cost grows with the history, so the commands that only read the newest runs skip it;
+            damage in a page they read is still found, and the file moved aside then.
 
     Returns:
         The store, and what to tell the user about the history file (None when all is well).

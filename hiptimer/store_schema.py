@@ -248,27 +248,55 @@ def record_from_row(row: sqlite3.Row, phases: tuple[SavedPhase, ...]) -> RunReco
     )
 
 
-def saved_phase_from_row(row: sqlite3.Row) -> SavedPhase:
-    """A ``phases`` row (selected with :data:`PHASE_COLUMNS`) as a saved phase."""
+_KINDS = {k.value: k for k in PhaseKind}
+_SIDES = {s.value: s for s in Side}
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
+def saved_phase_from_row(row: sqlite3.Row | tuple[Any, ...]) -> SavedPhase:
+    """A ``phases`` row (selected with :data:`PHASE_COLUMNS`, in that order) as a saved phase."""
+    # Unpacked by position: a history page reads hundreds of these, and names cost more.
+    (
+        _run_id,
+        index,
+        label,
+        kind,
+        side,
+        set_index,
+        set_count,
+        round_index,
+        round_count,
+        planned,
+        actual,
+        paused,
+        reps_target,
+        reps_done,
+        outcome,
+        started_at,
+        ended_at,
+        progression,
+        wall_started,
+        wall_ended,
+    ) = row
     result = PhaseResult(
-        index=int(row["phase_index"]),
-        label=str(row["label"]),
-        kind=PhaseKind(row["kind"]),
-        side=Side(row["side"]) if row["side"] else None,
-        set_index=int(row["set_index"]),
-        set_count=int(row["set_count"]),
-        round_index=int(row["round_index"]),
-        round_count=int(row["round_count"]),
-        planned_seconds=row["planned_seconds"],
-        actual_seconds=float(row["actual_seconds"]),
-        paused_seconds=float(row["paused_seconds"]),
-        reps_target=row["reps_target"],
-        reps_done=row["reps_done"],
-        outcome=Outcome(row["outcome"]),
-        started_at=float(row["started_at"]),
-        ended_at=float(row["ended_at"]),
-        progression=row["progression"],
+        index=int(index),
+        label=str(label),
+        kind=_KINDS[kind],
+        side=_SIDES[side] if side else None,
+        set_index=int(set_index),
+        set_count=int(set_count),
+        round_index=int(round_index),
+        round_count=int(round_count),
+        planned_seconds=planned,
+        actual_seconds=float(actual),
+        paused_seconds=float(paused),
+        reps_target=reps_target,
+        reps_done=reps_done,
+        outcome=_OUTCOMES[outcome],
+        started_at=float(started_at),
+        ended_at=float(ended_at),
+        progression=progression,
     )
-    started = parse_time(row["wall_started"]) if row["wall_started"] else None
-    ended = parse_time(row["wall_ended"]) if row["wall_ended"] else None
+    started = parse_time(wall_started) if wall_started else None
+    ended = parse_time(wall_ended) if wall_ended else None
     return SavedPhase(result, started, ended)

@@ -127,3 +127,18 @@ def round_starts(plan: Plan) -> list[int]:
             seen.add(phase.rounds[0][0])
             starts.append(phase.index)
     return starts
+
+
+def corrupt(path: Path) -> None:
+    """A history of 40 runs, then scribbled over in many places (but not its first pages)."""
+    from hiptimer.store import SqliteStore
+
+    store = SqliteStore(path)
+    for day in range(40):
+        play(store, builtin("hill-sprints"), started=MONDAY + timedelta(days=day))
+    store.close()  # the last connection checkpoints the WAL into the file
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for start in range(2 * page, len(data) - page, 3 * page):
+        data[start : start + 64] = b"\xa5" * 64
+    path.write_bytes(bytes(data))

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPTS = [
     "bench/timing.py",
+    "bench/history.py",
 ]
 
 

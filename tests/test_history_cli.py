@@ -11,7 +11,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from store_kit import MONDAY, builtin, play
+from store_kit import MONDAY, builtin, corrupt, play
 
 from hiptimer import locations
 from hiptimer.cli import main
@@ -196,6 +196,19 @@ def test_a_damaged_history_is_moved_aside_and_the_user_told(capsys: pytest.Captu
     moved = next(path.parent.glob("history.sqlite3.damaged-*"))
     assert err.startswith("hiptimer: The history file") and str(moved) in err
     assert moved.read_text() == "not a database"
+
+
+def test_damage_met_while_reading_is_moved_aside_and_the_user_told(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = locations.history_db_path()
+    path.parent.mkdir(parents=True)
+    corrupt(path)
+    code, out, err = run(capsys, "history")
+    assert (code, out) == (0, "No runs yet.\n")
+    moved = next(path.parent.glob("history.sqlite3.damaged-*"))
+    assert err.startswith(f"hiptimer: The history file {path} is damaged") and str(moved) in err
+    assert "Traceback" not in err
 
 
 def test_the_table_shows_the_latest_twenty_by_default(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from store_kit import MONDAY, builtin, play
+from store_kit import MONDAY, builtin, corrupt, play
 
 from hiptimer.catalog import load_text
 from hiptimer.model import Session
@@ -188,25 +188,26 @@ def test_a_file_that_is_not_sqlite_is_moved_aside_and_a_new_history_starts(tmp_p
     assert_fresh_and_usable(store)
 
 
-def _corrupt(path: Path) -> None:
-    store = SqliteStore(path)
-    for day in range(40):
-        play(store, builtin("hill-sprints"), started=MONDAY + timedelta(days=day))
-    store.close()  # the last connection checkpoints the WAL into the file
-    data = bytearray(path.read_bytes())
-    page = 4096
-    for start in range(2 * page, len(data) - page, 3 * page):
-        data[start : start + 64] = b"\xa5" * 64
-    path.write_bytes(bytes(data))
-
-
 def test_a_damaged_file_is_moved_aside(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    _corrupt(path)
+    corrupt(path)
     damaged = path.read_bytes()
     store = open_at_noon(path)
     moved = tmp_path / f"history.sqlite3.damaged-{STAMP}"
     assert moved.read_bytes() == damaged
+    assert store.notice is not None and str(moved) in store.notice and "damaged" in store.notice
+    assert_fresh_and_usable(store)
+
+
+def test_damage_found_by_a_read_moves_the_file_aside_then(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    corrupt(path)
+    store = SqliteStore(path, clock=lambda: NOW, verify=False)
+    store.open()
+    assert store.notice is None  # not looked at every page
+    assert store.records(limit=20) == []
+    moved = tmp_path / f"history.sqlite3.damaged-{STAMP}"
+    assert moved.exists()
     assert store.notice is not None and str(moved) in store.notice and "damaged" in store.notice
     assert_fresh_and_usable(store)
 
