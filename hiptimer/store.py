@@ -170,8 +170,8 @@ class SqliteStore:
         self._state.conn = None
         told = f"{self.notice} " if self.notice else ""
         self.notice = (
-            f"{told}History cannot be saved: {why}. This session's results are kept in memory until "
-            "hiptimer closes; export them from the summary screen to keep them."
+            f"{told}History cannot be saved: {why}. This session's results are kept in memory "
+            "until hiptimer closes."
         )
 
     # -- transactions ----------------------------------------------------------------------------
