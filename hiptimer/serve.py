@@ -103,6 +103,18 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# The app for one tab, in a session of its own: it has no controlling terminal, so nothing it does
+# reaches the terminal the server runs in (no bell rung there), and Ctrl+C there stops the server
+# alone, which then tells each app to quit.
+_DETACHED_MAIN = """\
+import contextlib, os, sys
+with contextlib.suppress(AttributeError, OSError):
+    os.setsid()
+from hiptimer.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def app_command(session: str | None = None, python: str = sys.executable) -> str:
     """The shell command that starts the app for one browser tab.
 
@@ -110,7 +122,7 @@ def app_command(session: str | None = None, python: str = sys.executable) -> str
         session: Go straight into this session (an id or a path), else the home screen.
         python: The interpreter to run hiptimer with (default: this one).
     """
-    return shlex.join([python, "-m", "hiptimer", *(("run", session) if session else ())])
+    return shlex.join([python, "-c", _DETACHED_MAIN, *(("run", session) if session else ())])
 
 
 def served_environment(environ: Mapping[str, str]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import re
 import shlex
 import socket
@@ -198,15 +199,20 @@ def test_the_served_app_rings_the_bell_instead_of_playing_on_the_server() -> Non
     assert serve.served_environment({"HIPTIMER_DATA_DIR": "/x"})["HIPTIMER_DATA_DIR"] == "/x"
 
 
-def test_each_tab_runs_hiptimer_with_this_python() -> None:
-    assert shlex.split(serve.app_command()) == [sys.executable, "-m", "hiptimer"]
-    assert shlex.split(serve.app_command("hill sprints.toml")) == [
-        sys.executable,
-        "-m",
-        "hiptimer",
-        "run",
-        "hill sprints.toml",
-    ]
+def test_each_tab_runs_hiptimer_with_this_python_away_from_the_servers_terminal() -> None:
+    argv = shlex.split(serve.app_command())
+    assert argv[:2] == [sys.executable, "-c"]
+    assert "os.setsid()" in argv[2]
+    assert shlex.split(serve.app_command("hill sprints.toml"))[3:] == ["run", "hill sprints.toml"]
+    shown = subprocess.run([*argv, "--version"], capture_output=True, text=True, check=True)
+    assert shown.stdout.startswith("hiptimer ")
+    session = subprocess.run(
+        [*argv[:2], argv[2].replace("from hiptimer.cli import main", "main = lambda a: print(os.getsid(0))")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(session.stdout) != os.getsid(0), "the app leads a session of its own"
 
 
 def test_the_printed_address_carries_the_token_and_never_the_wildcard() -> None:
