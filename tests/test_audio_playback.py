@@ -299,6 +299,13 @@ def test_with_no_audio_at_all_the_session_still_runs_silently(
     assert capfd.readouterr() == ("", "")
 
 
+def test_the_bell_asked_for_without_a_terminal_is_silent_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(choose_module, "tty_bell", lambda: None)
+    player, notice = make_player("bell")
+    assert isinstance(player, NullPlayer)
+    assert notice == "audio: no terminal for the bell, visual cues only"
+
+
 def test_a_bell_that_fails_is_not_the_apps_problem() -> None:
     def broken() -> None:
         raise OSError("no terminal")

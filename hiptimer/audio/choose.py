@@ -85,4 +85,6 @@ def make_player(
         if wanted == "bell":
             return BellPlayer(ring, offset=offset), f"audio: {prefix}terminal bell"
         return BellPlayer(ring, offset=offset), f"audio: {prefix}no device, using terminal bell"
+    if wanted == "bell":
+        return NullPlayer("off", offset=offset), f"audio: {prefix}no terminal for the bell, visual cues only"
     return NullPlayer("off", offset=offset), f"audio: {prefix}no device, visual cues only"

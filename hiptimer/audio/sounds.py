@@ -348,6 +348,8 @@ class SoundBank:
         return compose(clips)
 
     def preload(self) -> None:
-        """Read every cue's tone now, so the first cue does not wait for the disk."""
+        """Read every tone and built-in spoken part now (under 1 MB), so no cue waits for the disk."""
         for cue in Cue:
             self.tone(cue)
+        for path in sorted((self.sounds_dir / VOICE_DIR).glob("*.wav")):
+            self._load(path)
