@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = ["HomeRow", "HomeScreen"]
 
+NARROW_WIDTH = 72
+"""Below this many columns the table drops "when" and "last done" (the detail shows them)."""
+
+_COLUMN_TITLES = {"name": "Session", "time": "Time", "when": "When", "last": "Last done", "due": "Due"}
+_COLUMNS = ("name", "time", "when", "last", "due")
+_NARROW_COLUMNS = ("name", "time", "due")
+
 _SOURCES = {"builtin": "built in", "user": "your sessions folder", "path": "a file you named"}
 
 
@@ -35,6 +43,18 @@ class HomeRow:
     entry: SessionEntry
     plan: Plan
     history: SessionHistory
+
+
+def _cells(row: HomeRow, now: datetime) -> dict[str, str]:
+    """The table's cells for one session, by column key."""
+    session, plan = row.entry.session, row.plan
+    return {
+        "name": session.name,
+        "time": minutes_text(plan.estimated_seconds + plan.get_ready, plan.is_estimate),
+        "when": when_text(session.schedule),
+        "last": last_done_text(row.history.last_done, now),
+        "due": due_text(session.schedule, row.history, dict(plan.targets)),
+    }
 
 
 class HomeScreen(Screen[None]):
@@ -54,6 +74,7 @@ class HomeScreen(Screen[None]):
     def __init__(self, *, offer_resume: bool = True) -> None:
         super().__init__()
         self.rows: list[HomeRow] = []
+        self._narrow = False
         self._offer_resume = offer_resume
         self._highlighted_last: str | None = None
 
@@ -70,13 +91,12 @@ class HomeScreen(Screen[None]):
             yield Button("Start (enter)", id="start-button", variant="primary")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Session", key="name")
-        table.add_column("Time", key="time")
-        table.add_column("When", key="when")
-        table.add_column("Last done", key="last")
-        table.add_column("Due", key="due")
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_WIDTH
+        self.set_class(event.size.height < 20, "-short")
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.show_rows(self.rows)
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -102,22 +122,22 @@ class HomeScreen(Screen[None]):
             app.run_worker(app.offer_resume(), group="resume")
 
     def show_rows(self, rows: Sequence[HomeRow]) -> None:
-        """Fill the table, keeping the highlighted session."""
+        """Fill the table, keeping the highlighted session.
+
+        A narrow terminal gets the name, time and what is due; the detail under the table says
+        when the session is meant for and when it was last done.
+        """
         self.rows = list(rows)
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        columns = _NARROW_COLUMNS if self._narrow else _COLUMNS
+        for key in columns:
+            table.add_column(_COLUMN_TITLES[key], key=key)
         now = self.hiptimer.wall_clock()
         for row in self.rows:
-            session = row.entry.session
-            table.add_row(
-                session.name,
-                minutes_text(row.plan.estimated_seconds + row.plan.get_ready, row.plan.is_estimate),
-                when_text(session.schedule),
-                last_done_text(row.history.last_done, now),
-                due_text(session.schedule, row.history, dict(row.plan.targets)),
-                key=row.entry.id,
-            )
+            cells = _cells(row, now)
+            table.add_row(*(cells[key] for key in columns), key=row.entry.id)
         ids = [row.entry.id for row in self.rows]
         last = self.hiptimer.last_session_id
         if last in ids and last != self._highlighted_last:
@@ -152,14 +172,14 @@ class HomeScreen(Screen[None]):
             detail.update("No sessions found." if not self.hiptimer.catalog.entries else "")
             return
         session, plan = row.entry.session, row.plan
-        steps = f"{len(plan.phases)} steps"
-        length = minutes_text(plan.estimated_seconds + plan.get_ready, plan.is_estimate)
-        source = _SOURCES.get(str(row.entry.source), str(row.entry.source))
-        facts = [steps, length]
+        cells = _cells(row, self.hiptimer.wall_clock())
+        facts = [f"{len(plan.phases)} steps", cells["time"]]
+        if self._narrow:
+            facts += [cells["when"], f"last done {cells['last']}"]
         if plan.targets:
             facts.append("today: " + ", ".join(f"{v:g} {k}" for k, v in plan.targets.items()))
-        facts.append(source)
-        detail.update(f"{session.description}\n{' · '.join(facts)}".strip())
+        facts.append(_SOURCES.get(str(row.entry.source), str(row.entry.source)))
+        detail.update(f"{' · '.join(facts)}\n{session.description}".strip())
 
     def action_start(self) -> None:
         """Start the highlighted session."""
