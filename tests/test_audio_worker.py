@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from hiptimer.audio.outputs import Handle
 from hiptimer.audio.sounds import Clip, SoundBank
 from hiptimer.audio.speech import SpeechEngine, find_speech_engine
-from hiptimer.audio.worker import Handle, Worker
+from hiptimer.audio.worker import Worker
 
 SOUNDS = Path(__file__).resolve().parent.parent / "sounds"
 

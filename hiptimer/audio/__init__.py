@@ -17,7 +17,8 @@ app schedules cues that much before their moment.
 from __future__ import annotations
 
 from hiptimer.audio.choose import MODES, make_player
-from hiptimer.audio.player import BellPlayer, CuePlayer, NullPlayer, RecordingPlayer, WorkerPlayer
+from hiptimer.audio.player import WorkerPlayer
+from hiptimer.audio.simple import BellPlayer, CuePlayer, NullPlayer, RecordingPlayer
 from hiptimer.audio.sounds import SoundError, resolve_sound, sound_problem, validate_wav
 
 __all__ = [

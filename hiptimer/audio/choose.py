@@ -18,7 +18,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from hiptimer.audio.player import BellPlayer, CuePlayer, NullPlayer, WorkerPlayer, tty_bell
+from hiptimer.audio.player import WorkerPlayer
+from hiptimer.audio.simple import BellPlayer, CuePlayer, NullPlayer, tty_bell
 
 __all__ = ["MODES", "make_player"]
 

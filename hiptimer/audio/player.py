@@ -1,14 +1,9 @@
-"""Cue players: what the app calls to make a cue heard.
+"""The cue player that plays sound: through a worker process it restarts if the process dies.
 
-Every player has the same small surface (:class:`CuePlayer`): ``play`` returns at once and never
-raises, ``close`` lets go of the device. Attributes the app may set: ``voice`` (speak phrases, or
-tones only) and ``offset`` (seconds the app plays cues early, for slow outputs: the player only
-carries the number, the app does the scheduling).
-
-* :class:`WorkerPlayer` plays through a child process (:mod:`hiptimer.audio.worker`) that it
-  restarts if it dies, so a crash in the audio library never takes the session down.
-* :class:`BellPlayer` rings the terminal bell: the fallback when nothing can play a WAV.
-* :class:`NullPlayer` is silent; :class:`RecordingPlayer` remembers requests, for tests.
+A crash in the audio library's C code (simpleaudio 1.0.4 segfaults on Python 3.12+) kills only the
+worker (:mod:`hiptimer.audio.worker`); the next cue finds it gone, a new one starts, and the cues
+that never started are sent again while they are fresh. The players that need no worker (silent,
+recording, terminal bell) are in :mod:`hiptimer.audio.simple`.
 """
 
 from __future__ import annotations
@@ -24,14 +19,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from hiptimer.cues import CueRequest
 
-__all__ = ["BellPlayer", "CuePlayer", "NullPlayer", "RecordingPlayer", "WorkerPlayer"]
+__all__ = ["WorkerPlayer"]
 
 READY_TIMEOUT = 10.0
 """Seconds the worker may take to start and find a device."""
@@ -53,93 +48,6 @@ class _Pending:
     """The worker generation it was written to (0: not yet written)."""
     started: bool = False
     """Whether the worker reported a sound of it started."""
-
-
-class CuePlayer(Protocol):
-    """Plays cues for the app."""
-
-    name: str
-    """The backend's name as the user sees it: "simpleaudio", "aplay", "bell", "off"."""
-
-    def play(self, request: CueRequest) -> None:
-        """Start playing ``request``; returns at once (well under a millisecond), never raises."""
-
-    def close(self) -> None:
-        """Stop playing and let go of the device; never raises."""
-
-
-class NullPlayer:
-    """Plays nothing and remembers nothing."""
-
-    def __init__(self, name: str = "off", *, offset: float = 0.0) -> None:
-        self.name = name
-        self.voice = False
-        self.offset = offset
-        """Seconds the app plays cues early (carried for the app; nothing plays here)."""
-
-    def play(self, request: CueRequest) -> None:
-        """Do nothing."""
-
-    def close(self) -> None:
-        """Do nothing."""
-
-
-class RecordingPlayer:
-    """Remembers every request, in order; for tests."""
-
-    def __init__(self, name: str = "recording", *, voice: bool = True, offset: float = 0.0) -> None:
-        self.name = name
-        self.voice = voice
-        self.offset = offset
-        self.requests: list[CueRequest] = []
-        """Every request played, oldest first."""
-        self.closed = False
-
-    def play(self, request: CueRequest) -> None:
-        """Remember ``request``."""
-        self.requests.append(request)
-
-    def close(self) -> None:
-        """Remember that the player was closed."""
-        self.closed = True
-
-
-class BellPlayer:
-    """Rings the terminal bell for every cue.
-
-    Args:
-        bell: Rings once (the app passes its own; it must not block).
-        offset: See :class:`WorkerPlayer`.
-    """
-
-    def __init__(self, bell: Callable[[], None], *, offset: float = 0.0) -> None:
-        self.name = "bell"
-        self.voice = False
-        self.offset = offset
-        self._bell = bell
-
-    def play(self, request: CueRequest) -> None:
-        """Ring once."""
-        with contextlib.suppress(Exception):
-            self._bell()
-
-    def close(self) -> None:
-        """Nothing to let go of."""
-
-
-def tty_bell() -> Callable[[], None] | None:
-    """A bell that writes ``\\a`` to the controlling terminal, or None without one."""
-    try:
-        tty = open("/dev/tty", "w")  # noqa: SIM115 - kept open for the player's life
-    except OSError:
-        return None
-
-    def ring() -> None:
-        with contextlib.suppress(OSError, ValueError):
-            tty.write("\a")
-            tty.flush()
-
-    return ring
 
 
 class WorkerPlayer:
@@ -171,7 +79,7 @@ class WorkerPlayer:
         offset: float = 0.0,
         python: str = sys.executable,
     ) -> None:
-        from hiptimer.audio.worker import PLAYER_COMMANDS
+        from hiptimer.audio.outputs import PLAYER_COMMANDS
 
         self.name = backend
         self.voice = voice
