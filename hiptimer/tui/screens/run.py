@@ -24,6 +24,7 @@ from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.help import HelpScreen
 from hiptimer.tui.screens.summary import SummaryScreen
 from hiptimer.tui.text import clock_text, next_text, position_text, readout, state_word
+from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
 from hiptimer.tui.widgets.side_badge import SideBadge
 from hiptimer.tui.widgets.state_banner import StateBanner
@@ -188,18 +189,20 @@ class RunScreen(Screen[None]):
         readout_widget = self.query_one(BigReadout)
         for name in _STATE_CLASSES:
             readout_widget.set_class(name == css, f"-{name}")
-        self.query_one("#phase-name", Label).update(phase.label)
+        set_text(self.query_one("#phase-name", Label), phase.label)
         self._draw_side()
         readout_widget.show(*readout(state, now))
         position = position_text(state)
         if self.hiptimer.muted:
             position = f"muted · {position}"
-        self.query_one("#position", Label).update(position)
-        self.query_one("#instructions", Static).update(phase.instructions)
-        self.query_one("#next", Label).update(next_text(state))
+        set_text(self.query_one("#position", Label), position)
+        set_text(self.query_one("#instructions", Static), phase.instructions)
+        set_text(self.query_one("#next", Label), next_text(state))
         self.query_one(ProgressBar).update(progress=round(state.progress(now) * PROGRESS_STEPS))
         approx = "~" if state.plan.is_estimate else ""
-        self.query_one("#left", Label).update(f"{approx}{clock_text(state.seconds_left(now) + 0.999)} left")
+        set_text(
+            self.query_one("#left", Label), f"{approx}{clock_text(state.seconds_left(now) + 0.999)} left"
+        )
         self._draw_buttons()
         shown = (state.status, state.index)
         if shown != self._shown:

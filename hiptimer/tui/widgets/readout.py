@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Label, Static
 
+from hiptimer.tui.widgets.quiet import set_text
+
 __all__ = ["BigReadout"]
 
 _SLASH = "  ╱\n ╱ \n╱  "
@@ -80,5 +82,5 @@ class BigReadout(Vertical):
             digits = self.query_one(selector, Digits)
             if digits.value != text:
                 digits.update(text)
-        self.query_one("#plain", Label).update(value)
-        self.query_one("#caption", Label).update(caption)
+        set_text(self.query_one("#plain", Label), value)
+        set_text(self.query_one("#caption", Label), caption)

@@ -6,6 +6,7 @@ from textual.widgets import Static
 
 from hiptimer.plan import Side
 from hiptimer.tui.text import side_text
+from hiptimer.tui.widgets.quiet import set_text
 
 __all__ = ["SideBadge"]
 
@@ -32,4 +33,4 @@ class SideBadge(Static):
         self.set_class(side is Side.RIGHT, "-right")
         self.set_class(upcoming, "-upcoming")
         text = side_text(side)
-        self.update(f"to {text}" if upcoming and text else text)
+        set_text(self, f"to {text}" if upcoming and text else text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from hiptimer.tui.widgets.quiet import set_text
+
 __all__ = ["StateBanner"]
 
 _STATES = ("get-ready", "work", "hold", "rest", "switch", "paused", "done")
@@ -34,4 +36,4 @@ class StateBanner(Static):
         """Show ``word`` (and a note after it) coloured for ``state``, one of the run states."""
         for name in _STATES:
             self.set_class(name == state, f"-{name}")
-        self.update(f"{word}: {note}" if note else word)
+        set_text(self, f"{word}: {note}" if note else word)
