@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from textual.message import Message
 from textual.notifications import Notify
@@ -11,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits
 from tui_kit import WALL0, FakeClock, entry, make_app, run_screen
 
+from hiptimer.catalog import load_catalog
 from hiptimer.engine import Event
 from hiptimer.plan import compile_plan
 from hiptimer.ports import MemoryStore
@@ -164,14 +166,19 @@ async def test_quitting_in_the_middle_of_a_run_keeps_it_resumable() -> None:
     assert run is not None and run.status is RunStatus.INTERRUPTED
 
 
-async def test_a_store_that_fails_is_reported_once_and_the_run_goes_on() -> None:
+async def test_bad_session_files_and_a_failing_store_are_each_reported_once_and_the_run_goes_on(
+    isolated_dirs: Path,
+) -> None:
     class BrokenStore(MemoryStore):
         def save_phase(self, *args: object, **kwargs: object) -> None:
             raise OSError("disk full")
 
+    sessions = isolated_dirs / "sessions"
+    sessions.mkdir()
+    (sessions / "mine.toml").write_text('name = "Mine"\n[[steps]]\ntype = "hold"\nsecnds = 5\n')
     messages: list[Message] = []
     clock = FakeClock()
-    app = make_app(clock, store=BrokenStore(), start="pre-run-hips")
+    app = make_app(clock, store=BrokenStore(), start="pre-run-hips", sessions=load_catalog())
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await settle(pilot, app)
         screen = run_screen(app)
@@ -179,8 +186,11 @@ async def test_a_store_that_fails_is_reported_once_and_the_run_goes_on() -> None
             screen.send(Event.NEXT)
         await settle(pilot, app)
         assert screen.controller.state.index == 3
-    errors = [m.notification.message for m in messages if isinstance(m, Notify)]
-    assert errors == ["History could not be saved: disk full. The run goes on."]
+    notices = [m.notification.message for m in messages if isinstance(m, Notify)]
+    assert notices == [
+        "A session file has errors: `hiptimer check` shows where.",
+        "History could not be saved: disk full. The run goes on.",
+    ]
 
 
 async def test_the_essentials_stay_on_screen_as_the_terminal_shrinks() -> None:

@@ -97,12 +97,13 @@ def make_app(
     store: RunStore | None = None,
     player: RecordingPlayer | None = None,
     start: str | None = None,
+    sessions: Catalog | None = None,
     **options: Any,
 ) -> HiptimerApp:
     """The app on fake clocks, an in-memory store (unless given) and a recording player."""
     return HiptimerApp(
         clock=clock.monotonic,
-        catalog=catalog(),
+        catalog=sessions if sessions is not None else catalog(),
         store=store if store is not None else MemoryStore(),
         player=player if player is not None else RecordingPlayer(clock),
         start=entry(start) if start is not None else None,

@@ -119,10 +119,10 @@ class HiptimerApp(App[None]):
     def on_mount(self) -> None:
         for notice in self._notices:
             self.notify(notice, timeout=10)
-        bad = len(self.catalog.errors)
+        bad = len({getattr(error, "path", error) for error in self.catalog.errors})
         if bad:
-            files = "file has an error" if bad == 1 else f"files have errors ({bad})"
-            self.notify(f"A session {files}: `hiptimer check` shows where.", severity="warning", timeout=10)
+            files = "A session file has" if bad == 1 else f"{bad} session files have"
+            self.notify(f"{files} errors: `hiptimer check` shows where.", severity="warning", timeout=10)
         if self._handle_signals:
             self._install_signal_handlers()
         self.push_screen(HomeScreen(offer_resume=self._start is None))
