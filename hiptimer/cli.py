@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hiptimer {__version__}")
+    parser.add_argument(
+        "--theme", metavar="NAME", help="the app's colour theme, one of Textual's (e.g. textual-light)"
+    )
     parser.set_defaults(run=_launch_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in _COMMANDS:
@@ -152,14 +155,20 @@ def _launch_app(args: argparse.Namespace, hooks: CliHooks) -> int:
     """No command: the app, at the home screen."""
     from hiptimer.tui.launch import run_app  # late: the app imports Textual
 
-    return run_app(None)
+    return run_app(None, theme=args.theme)
 
 
 def _run(args: argparse.Namespace, hooks: CliHooks) -> int:
     """``hiptimer run SESSION``: the app, straight into a session (exit 1 if it cannot be found)."""
     from hiptimer.tui.launch import run_app  # late: the app imports Textual
 
-    return run_app(args.session)
+    return run_app(args.session, theme=args.theme)
+
+
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session id, or the path of a .toml file")
+    # Also accepted after the command; SUPPRESS keeps a --theme given before it.
+    parser.add_argument("--theme", metavar="NAME", default=argparse.SUPPRESS, help="the app's colour theme")
 
 
 def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
@@ -330,14 +339,7 @@ _COMMANDS = (
             "session", metavar="SESSION", help="a session id, or the path of a .toml file"
         ),
     ),
-    _Command(
-        "run",
-        "start the app straight into a session",
-        _run,
-        lambda p: p.add_argument(
-            "session", metavar="SESSION", help="a session id, or the path of a .toml file"
-        ),
-    ),
+    _Command("run", "start the app straight into a session", _run, _run_arguments),
     _Command(
         "check",
         "check session files; print path:line:col: field: message for each problem",

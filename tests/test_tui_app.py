@@ -6,6 +6,7 @@ import signal
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Digits
 from tui_kit import WALL0, FakeClock, entry, make_app, run_screen
 
 from hiptimer.catalog import load_catalog
+from hiptimer.cli import main
 from hiptimer.engine import Event
 from hiptimer.plan import compile_plan
 from hiptimer.ports import MemoryStore
@@ -215,3 +217,11 @@ async def test_the_essentials_stay_on_screen_as_the_terminal_shrinks() -> None:
             assert screen.query_one(SideBadge).region.width >= 12
             instructions = screen.query_one("#instructions-box").region.height
             assert instructions >= (3 if height >= 24 else 0)
+
+
+def test_run_with_an_unknown_session_or_theme_says_so_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "no-such-session"]) == 1
+    assert "no session 'no-such-session' (known: backwards-running," in capsys.readouterr().err
+    assert main(["run", "pre-run-hips", "--theme", "no-such-theme"]) == 1
+    assert "no theme 'no-such-theme' (known: " in capsys.readouterr().err
+    assert main(["--theme", "no-such-theme"]) == 1

@@ -38,6 +38,13 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
             return 1
+    if theme is not None:
+        from textual.theme import BUILTIN_THEMES
+
+        if theme not in BUILTIN_THEMES:
+            known = ", ".join(sorted(BUILTIN_THEMES))
+            print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
+            return 1
     notices: list[str] = []
     settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
     if settings_note:
@@ -47,14 +54,6 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         notices.append(store_note)
     player, audio_note = _player(audio_mode, voice, offset)
     notices.append(audio_note)
-
-    from textual.theme import BUILTIN_THEMES
-
-    if theme is not None and theme not in BUILTIN_THEMES:
-        player.close()
-        known = ", ".join(sorted(BUILTIN_THEMES))
-        print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
-        return 1
 
     from hiptimer.tui.app import HiptimerApp
 
