@@ -148,7 +148,7 @@ async def test_sigterm_ends_the_run_as_interrupted_keeping_the_finished_steps() 
         for _ in range(3):
             screen.send(Event.NEXT)  # the get-ready, then two steps skipped
         clock.advance(20)
-        await app.end_on_signal(signal.SIGTERM)
+        app.end_on_signal(signal.SIGTERM)
     assert app.return_code == 128 + signal.SIGTERM
     run = store.run(1)
     assert run is not None and run.status is RunStatus.INTERRUPTED

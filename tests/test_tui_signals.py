@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import sqlite3
 import subprocess
@@ -21,9 +22,12 @@ import pytest
 START_TIMEOUT = 30.0
 
 
-def _drain(fd: int, out: list[bytes]) -> None:
-    """Read the terminal's output until it closes (a full pty would block the app)."""
-    while True:
+def _drain(fd: int, out: list[bytes], stop: threading.Event) -> None:
+    """Read the terminal's output until told to stop (a full pty would block the app)."""
+    while not stop.is_set():
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if not ready:
+            continue
         try:
             chunk = os.read(fd, 65536)
         except OSError:
@@ -47,10 +51,15 @@ def _runs(db: Path) -> list[tuple[str, int]]:
     return [(str(status), int(count)) for status, count in rows]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize(
+    ("signum", "terminal_closed"),
+    [(signal.SIGTERM, False), (signal.SIGHUP, False), (signal.SIGHUP, True)],
+    ids=["sigterm", "sighup", "sighup-terminal-gone"],
+)
 def test_a_signal_mid_run_ends_it_as_interrupted_without_a_traceback(
-    signum: signal.Signals, isolated_dirs: Path
+    signum: signal.Signals, terminal_closed: bool, isolated_dirs: Path
 ) -> None:
+    """The terminal window closing is the last case: its pty is gone, writes to it fail."""
     db = isolated_dirs / "data" / "history.sqlite3"
     env = {**os.environ, "HIPTIMER_AUDIO": "off", "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
     env.pop("NO_COLOR", None)
@@ -65,22 +74,33 @@ def test_a_signal_mid_run_ends_it_as_interrupted_without_a_traceback(
     )
     os.close(slave)
     output: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(master, output), daemon=True)
+    stop = threading.Event()
+    reader = threading.Thread(target=_drain, args=(master, output, stop), daemon=True)
     reader.start()
+    master_open = True
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while _runs(db) != [("running", 0)]:
             assert proc.poll() is None, b"".join(output).decode(errors="replace")[-2000:]
             assert time.monotonic() < deadline, "the run never started"
             time.sleep(0.05)
+        if terminal_closed:
+            stop.set()
+            reader.join(timeout=5)
+            os.close(master)
+            master_open = False
         proc.send_signal(signum)
-        code = proc.wait(timeout=20)
+        if terminal_closed:
+            proc.send_signal(signal.SIGCONT)  # as the kernel does when a terminal hangs up
+        code = proc.wait(timeout=15)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        stop.set()
         reader.join(timeout=5)
-        os.close(master)
+        if master_open:
+            os.close(master)
     text = b"".join(output).decode(errors="replace")
     assert "Traceback" not in text
     assert code == 128 + signum

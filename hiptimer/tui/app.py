@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from functools import partial
 from typing import ClassVar
@@ -49,6 +52,24 @@ def default_boottime() -> float:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+EXIT_GRACE_SECONDS = 3.0
+"""After a signal, how long the app has to shut down and restore the terminal before it is ended."""
+
+
+def _end_process_if_stuck(saved: Future[None], code: int) -> None:
+    """The last resort after a signal, on a thread of its own.
+
+    When a terminal closes, the kernel sends SIGHUP and then SIGCONT; Textual takes the SIGCONT as
+    a return from the background, restarts its output on the dead terminal, and its output thread
+    dies, so a later write blocks the app for good. Once the store has the run, the app gets a few
+    seconds to exit normally; if it has not, the process ends here, with the same exit code.
+    """
+    with contextlib.suppress(Exception):
+        saved.result(timeout=10)
+    time.sleep(EXIT_GRACE_SECONDS)
+    os._exit(code)
 
 
 class HiptimerApp(App[None]):
@@ -107,6 +128,7 @@ class HiptimerApp(App[None]):
         self._start = start
         self._notices = tuple(notices)
         self._handle_signals = handle_signals
+        self._signalled = False
         self._store_error_shown = False
         self._resume_offered: set[int] = set()
         self.last_session_id: str | None = start.id if start is not None else None
@@ -154,15 +176,32 @@ class HiptimerApp(App[None]):
                     loop.remove_signal_handler(sig)
 
     def _on_signal(self, signum: int) -> None:
-        self.run_worker(self.end_on_signal(signum), group="signal", exclusive=True)
+        if self._signalled:
+            return
+        self._signalled = True
+        saved = self.end_on_signal(signum)
+        threading.Thread(
+            target=_end_process_if_stuck, args=(saved, 128 + signum), daemon=True, name="hiptimer-exit"
+        ).start()
 
-    async def end_on_signal(self, signum: int) -> None:
-        """A kill or a closed terminal: end any run as interrupted, save, and exit quietly.
+    def end_on_signal(self, signum: int) -> Future[None]:
+        """A kill or a closed terminal: end any run as interrupted, and exit quietly.
 
         The exit code is 128 + the signal number, as a shell reports a process ended by it.
+
+        Returns:
+            Done once the store has everything queued before it (the run's end among it).
         """
-        await self.interrupt_run()
+        run = self.run_screen
+        if run is not None:
+            run.controller.interrupt()
+        try:
+            saved = self.store_worker.submit(lambda store: None)
+        except RuntimeError:  # the store thread has already finished: nothing left to save
+            saved = Future()
+            saved.set_result(None)
         self.exit(return_code=128 + signum)
+        return saved
 
     async def interrupt_run(self) -> None:
         """End the run under way (if any) as interrupted, and wait until the store has it."""
