@@ -259,8 +259,12 @@ def _start(state: RunState, now: float, out: list[Effect]) -> RunState:
     state = replace(state, run_started_at=now)
     if state.plan.get_ready > 0:
         first = state.phase
-        timeline = _countdown_timeline(state.plan.get_ready, min(3, int(state.plan.get_ready) - 1))
-        out.append(PlayCue(CueRequest(Cue.GET_READY, speech=f"get ready, {first.speech}"), now))
+        pips = min(state.plan.countdown, int(state.plan.get_ready) - 1)
+        timeline = _countdown_timeline(state.plan.get_ready, pips)
+        # Only the move's name: the amount and side are said as it starts, and a short phrase
+        # is over before the first pip of a 5 s countdown.
+        name = first.speech.split(", ")[0]
+        out.append(PlayCue(CueRequest(Cue.GET_READY, speech=f"get ready, {name}"), now))
         return replace(
             state,
             status=Status.GET_READY,
@@ -430,23 +434,30 @@ def _undo_rep(state: RunState, now: float, out: list[Effect]) -> RunState:
 
 
 def _done(state: RunState, now: float, out: list[Effect]) -> RunState:
-    if state.status is not Status.ACTIVE:
-        if state.status is Status.GET_READY:
-            return _enter(state, state.index, now, out)
-        return state
-    phase = state.phase
-    if phase.kind is PhaseKind.OPEN:
-        outcome, reps = Outcome.COMPLETED, None
-    elif phase.counted:
-        # Done with no reps pressed means "I did them"; otherwise the presses are the count.
-        reps = state.reps if state.reps > 0 else phase.reps
-        outcome = Outcome.COMPLETED if (reps or 0) >= (phase.reps or 0) else Outcome.ENDED_EARLY
-    elif phase.kind is PhaseKind.WORK:
-        outcome, reps = Outcome.ENDED_EARLY, None
-    else:
-        outcome, reps = Outcome.SKIPPED, None
-    state = _finish(state, now, outcome, out, reps_done=reps)
-    return _next_phase(state, now, out)
+    """End the phase as the runner says: an open step or counted reps done, a sprint cut short.
+
+    While paused it does the same and the run stays paused, as *next* does.
+    """
+
+    def move(s: RunState, t: float, o: list[Effect]) -> RunState:
+        if s.status is Status.GET_READY:
+            return _enter(s, s.index, t, o)
+        phase = s.phase
+        reps: int | None = None
+        if phase.kind is PhaseKind.OPEN:
+            outcome = Outcome.COMPLETED
+        elif phase.counted:
+            # Done with no reps pressed means "I did them"; otherwise the presses are the count.
+            reps = s.reps if s.reps > 0 else phase.reps
+            outcome = Outcome.COMPLETED if (reps or 0) >= (phase.reps or 0) else Outcome.ENDED_EARLY
+        elif phase.kind is PhaseKind.WORK:
+            outcome = Outcome.ENDED_EARLY
+        else:
+            outcome = Outcome.SKIPPED
+        s = _finish(s, t, outcome, o, reps_done=reps)
+        return _next_phase(s, t, o)
+
+    return _while_running(state, now, out, move)
 
 
 def _abort(state: RunState, now: float, out: list[Effect]) -> RunState:

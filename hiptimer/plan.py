@@ -139,6 +139,8 @@ class Plan:
     targets: Mapping[str, float] = field(default_factory=dict)
     """Today's value of each progression, by name."""
     voice: Voice = Voice.SPEECH
+    countdown: int = 3
+    """Pips at the end of the get-ready countdown (the session's ``cues.countdown``)."""
 
     @property
     def estimated_seconds(self) -> float:
@@ -188,6 +190,7 @@ def compile_plan(session: Session, targets: Mapping[str, float] | None = None) -
         phases=tuple(builder.phases),
         targets=today,
         voice=session.cues.voice,
+        countdown=session.cues.countdown,
     )
 
 

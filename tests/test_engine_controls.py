@@ -129,7 +129,7 @@ def test_pause_during_get_ready_extends_the_countdown() -> None:
     run.send(Event.RESUME, 31)
     run.sleep_until(40)
     assert run.take()[:6] == [
-        "0 cue get-ready 'get ready, Hold, left leg, 40 seconds'",
+        "0 cue get-ready 'get ready, Hold'",
         "32 cue pip",
         "33 cue pip",
         "34 cue pip",
@@ -218,7 +218,7 @@ def test_back_during_get_ready_restarts_the_countdown() -> None:
     run.send(Event.BACK, 3.5)
     run.sleep_until(9)
     assert run.take() == [
-        "0 cue get-ready 'get ready, Hold, left leg, 40 seconds'",
+        "0 cue get-ready 'get ready, Hold'",
         "2 cue pip",
         "3 cue pip",
         "5.5 cue pip",
@@ -273,6 +273,49 @@ def test_next_while_paused_moves_on_and_stays_paused() -> None:
     assert run.state.index == REST and run.state.remaining(T0 + 50) == 10
     run.send(Event.RESUME, 50)
     assert run.state.deadline() == T0 + 60
+
+
+def test_done_while_paused_ends_an_open_step_and_stays_paused() -> None:
+    run = active_at(OPEN)
+    run.send(Event.PAUSE, 9)
+    run.send(Event.DONE, 14)
+    assert run.state.status is Status.FINISHED
+    result = run.effects[0]
+    assert isinstance(result, PhaseFinished)
+    assert (result.result.outcome, result.result.actual_seconds, result.result.paused_seconds) == (
+        Outcome.COMPLETED,
+        4,
+        5,
+    )
+
+
+def test_done_while_paused_on_a_sprint_moves_on_and_stays_paused() -> None:
+    run = active_at(WORK)
+    run.send(Event.PAUSE, 6)
+    run.send(Event.DONE, 30)
+    assert run.state.status is Status.PAUSED and run.state.index == REST
+    result = run.effects[0]
+    assert isinstance(result, PhaseFinished) and result.result.outcome is Outcome.ENDED_EARLY
+
+
+def test_a_session_without_countdown_pips_gets_none_in_get_ready_either() -> None:
+    plan = plan_of(
+        {
+            "id": "quiet",
+            "name": "Quiet",
+            "get_ready": 5,
+            "cues": {"countdown": 0},
+            "steps": [{"type": "hold", "name": "Hold", "seconds": 10}],
+        }
+    )
+    run = FakeRun(plan)
+    run.send(Event.START, 0)
+    run.sleep_until(5)
+    assert run.take() == [
+        "0 cue get-ready 'get ready, Hold'",
+        "5 start #0 Hold",
+        "5 cue go 'Hold, 10 seconds'",
+    ]
 
 
 def test_next_on_the_last_phase_finishes_the_run() -> None:
@@ -471,7 +514,7 @@ def _aborted() -> FakeRun:
 
 
 RUNNING = {Event.PAUSE, Event.TOGGLE_PAUSE, Event.NEXT, Event.BACK, Event.DONE, Event.ABORT}
-PAUSED = {Event.RESUME, Event.TOGGLE_PAUSE, Event.NEXT, Event.BACK, Event.ABORT}
+PAUSED = {Event.RESUME, Event.TOGGLE_PAUSE, Event.NEXT, Event.BACK, Event.DONE, Event.ABORT}
 
 STATES = {
     "ready": (_ready, {Event.START}),
