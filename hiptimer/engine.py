@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from hiptimer.cues import Cue, CueRequest
+from hiptimer.model import Voice
 from hiptimer.plan import Phase, PhaseKind, Plan
 from hiptimer.results import (
     Effect,
@@ -232,15 +233,24 @@ def step(state: RunState, event: Event, now: float) -> tuple[RunState, tuple[Eff
     if state.status is Status.READY:
         if event is Event.START:
             state = _start(state, now, out)
-        return state, tuple(out)
+        return state, _voiced(state.plan, out)
     # Catch up first: everything due up to `now` happens at its own time.
     state = _advance(state, now, out)
     if state.over:
-        return state, tuple(out)
+        return state, _voiced(state.plan, out)
     handler = _HANDLERS.get(event)
     if handler is not None:
         state = handler(state, now, out)
-    return state, tuple(out)
+    return state, _voiced(state.plan, out)
+
+
+def _voiced(plan: Plan, effects: list[Effect]) -> tuple[Effect, ...]:
+    """The effects, with no speech in any cue when the session asks for tones only."""
+    if plan.voice is Voice.SPEECH:
+        return tuple(effects)
+    return tuple(
+        PlayCue(replace(e.request, speech=None), e.at) if isinstance(e, PlayCue) else e for e in effects
+    )
 
 
 def run_events(state: RunState, events: Iterable[tuple[float, Event]]) -> tuple[RunState, tuple[Effect, ...]]:

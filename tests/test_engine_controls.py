@@ -547,3 +547,33 @@ def test_every_event_is_legal_in_every_state(where: str, event: Event) -> None:
     effects = run.send(event, now - T0)
     unchanged = run.state == replace(before, last_now=T0 + (now - T0)) and effects == ()
     assert unchanged is (event not in acting), (where, event, run.state.status, effects)
+
+
+def test_a_session_set_to_tones_gets_no_speech_in_any_cue() -> None:
+    plan = plan_of(
+        {
+            "id": "tones",
+            "name": "Tones",
+            "get_ready": 5,
+            "cues": {"voice": "tones"},
+            "steps": [{"type": "hold", "name": "Hold", "seconds": 40}],
+        }
+    )
+    run = FakeRun(plan)
+    run.send(Event.START, 0)
+    run.sleep_until(50)
+    assert run.take() == [
+        "0 cue get-ready",
+        "2 cue pip",
+        "3 cue pip",
+        "4 cue pip",
+        "5 start #0 Hold",
+        "5 cue go",
+        "25 cue halfway",
+        "42 cue pip",
+        "43 cue pip",
+        "44 cue pip",
+        "45 end #0 completed 40s",
+        "45 cue done",
+        "45 run completed (1 results)",
+    ]

@@ -52,7 +52,10 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     store, store_note = _store()
     if store_note:
         notices.append(store_note)
-    player, audio_note = _player(audio_mode, voice, offset)
+    # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
+    # serve`; the app does not exist yet, so the bell looks it up when it rings.
+    ring: list[Callable[[], None]] = []
+    player, audio_note = _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None)
     notices.append(audio_note)
 
     from hiptimer.tui.app import HiptimerApp
@@ -68,6 +71,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         theme=theme,
         notices=notices,
     )
+    ring.append(app.bell)
     app.run()
     return app.return_code or 0
 
@@ -93,8 +97,10 @@ def _store() -> tuple[RunStore, str | None]:
     return open_store()
 
 
-def _player(mode: str | None, voice: bool, offset: float) -> tuple[CuePlayer, str]:
+def _player(
+    mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+) -> tuple[CuePlayer, str]:
     """The cue player that works here, and the one-line notice saying which it is."""
     from hiptimer.audio import make_player
 
-    return make_player(mode, voice=voice, offset=offset)
+    return make_player(mode, voice=voice, offset=offset, bell=bell)
