@@ -33,6 +33,7 @@ from hiptimer.model import (
     RepsStep,
     RestStep,
     Session,
+    Step,
     WorkStep,
 )
 from hiptimer.tomlpos import Key, Position, key_positions, position_of
@@ -282,7 +283,27 @@ def load_text(text: str, path: Path, *, default_id: str | None = None) -> Loaded
         return _failed(path, *errors)
     except RecursionError:
         return _failed(path, LoadError(path, 1, 1, "steps", "repeat blocks nested too deeply"))
+    sound_errors = tuple(_sound_errors(path, session.steps, ("steps",), positions))
+    if sound_errors:
+        return _failed(path, *sound_errors)
     return LoadedFile(path, session, (), position_of(positions, ("id",)) if id_given else (1, 1))
+
+
+def _sound_errors(
+    path: Path, steps: Sequence[Step], at: Key, positions: dict[Key, Position]
+) -> Iterator[LoadError]:
+    """A step's custom sound must be a valid WAV inside sounds/ or the user's sounds folder."""
+    for i, step in enumerate(steps):
+        if step.sound is not None:
+            from hiptimer.audio.sounds import sound_problem  # only files that name a sound pay for it
+
+            problem = sound_problem(step.sound)
+            if problem is not None:
+                loc = (*at, i, "sound")
+                line, col = position_of(positions, loc)
+                yield LoadError(path, line, col, _field_text(loc), problem)
+        if isinstance(step, RepeatStep):
+            yield from _sound_errors(path, step.steps, (*at, i, "steps"), positions)
 
 
 def _failed(path: Path, *errors: LoadError) -> LoadedFile:

@@ -428,3 +428,55 @@ def test_the_scanner_finds_keys_in_every_toml_shape() -> None:
     assert found[("quoted key", "a")] == (21, 1)
     assert position_of(found, ("steps", 1, "steps", 1, "name")) == (17, 1)
     assert position_of(found, ("nowhere",)) == (1, 1)
+
+
+# -- custom step sounds ------------------------------------------------------------------------
+
+SOUND_SESSION = """
+    name = "With a sound"
+
+    [[steps]]
+    type = "repeat"
+    times = 2
+
+    [[steps.steps]]
+    type = "hold"
+    name = "Hold"
+    seconds = 10
+    sound = "{sound}"
+"""
+
+
+def test_a_step_may_play_a_wav_from_the_users_sounds_folder(tmp_path: Path) -> None:
+    import shutil
+
+    user_sounds = locations.user_sounds_dir()
+    user_sounds.mkdir(parents=True)
+    shutil.copy(sounds_dir() / "go.wav", user_sounds / "whistle.wav")
+    loaded = load_file(write(tmp_path, "whistle.toml", SOUND_SESSION.format(sound="whistle.wav")))
+    assert loaded.errors == () and loaded.session is not None
+
+
+def test_a_step_may_play_a_shipped_wav(tmp_path: Path) -> None:
+    loaded = load_file(write(tmp_path, "shipped.toml", SOUND_SESSION.format(sound="switch.wav")))
+    assert loaded.errors == ()
+
+
+def test_a_missing_sound_is_an_error_on_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "missing.toml", SOUND_SESSION.format(sound="whistle.wav"))
+    error = only_error(path)
+    assert error.startswith(f"{path}:11:1: steps[0].steps[0].sound: ")
+    assert "whistle.wav" in error
+
+
+def test_a_sound_outside_the_sounds_folders_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "escape.toml", SOUND_SESSION.format(sound="../secret.wav"))
+    assert only_error(path).startswith(f"{path}:11:1: steps[0].steps[0].sound: ")
+
+
+def test_a_sound_that_is_not_a_wav_is_refused(tmp_path: Path) -> None:
+    user_sounds = locations.user_sounds_dir()
+    user_sounds.mkdir(parents=True)
+    (user_sounds / "broken.wav").write_bytes(b"not a wav at all")
+    path = write(tmp_path, "broken.toml", SOUND_SESSION.format(sound="broken.wav"))
+    assert only_error(path).startswith(f"{path}:11:1: steps[0].steps[0].sound: ")
