@@ -94,6 +94,9 @@ class RunStore(Protocol):
     def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
         """Mark the run completed, aborted or interrupted."""
 
+    def touch_run(self, run_id: int, at: datetime) -> None:
+        """Say the run is still open (called every few seconds while no phase ends)."""
+
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
         """The latest interrupted run (of ``session_id``, if given) that has phases left."""
 
@@ -133,6 +136,9 @@ class MemoryStore:
 
     def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
         self._runs[run_id] = _with(self._runs[run_id], status=status, ended=ended)
+
+    def touch_run(self, run_id: int, at: datetime) -> None:
+        """Nothing to do: a run in memory cannot be left behind by a dead process."""
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
         for run in sorted(self._runs.values(), key=lambda r: r.started, reverse=True):

@@ -161,9 +161,7 @@ class RunController:
         at = self._wall_clock()
 
         def touch(store: RunStore) -> None:
-            touch_run = getattr(store, "touch_run", None)
-            if touch_run is not None:
-                touch_run(run_id.result(), at)
+            store.touch_run(run_id.result(), at)
 
         self._worker.submit(touch)
 
