@@ -18,6 +18,7 @@ from hiptimer.plan import Plan
 from hiptimer.ports import RunStore, SessionHistory
 from hiptimer.progression import last_done_text
 from hiptimer.tui.screens.help import HelpScreen
+from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
 from hiptimer.tui.text import due_text, minutes_text, when_text
 
@@ -66,7 +67,7 @@ class HomeScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
-        Binding("h", "history", "History", id="home.history", tooltip="past runs (coming)"),
+        Binding("h", "history", "History", id="home.history", tooltip="past runs and progress"),
         Binding("question_mark", "help", "Keys", id="home.help"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
@@ -188,8 +189,8 @@ class HomeScreen(Screen[None]):
             self.hiptimer.start_session(row.entry)
 
     def action_history(self) -> None:
-        """Past runs (the history screen is not built yet)."""
-        self.notify("The history screen is not there yet; `hiptimer history` lists past runs.", timeout=4)
+        """Past runs, and each session's progress."""
+        self.app.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
         """Show the keys."""
