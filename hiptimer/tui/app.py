@@ -31,6 +31,7 @@ from hiptimer.tui.screens.home import HomeScreen
 from hiptimer.tui.screens.run import RunScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
 from hiptimer.tui.store_worker import StoreWorker
+from hiptimer.tui.unsaved import UnsavedRuns
 
 __all__ = ["HiptimerApp", "default_boottime"]
 
@@ -127,6 +128,8 @@ class HiptimerApp(App[None]):
         self._on_mute_change = on_mute_change
         self._start = start
         self._notices = tuple(notices)
+        self.unsaved = UnsavedRuns(self, told=self._notices)
+        """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
         self._signalled = False
         self._store_error_shown = False
@@ -211,8 +214,13 @@ class HiptimerApp(App[None]):
         await self.store_worker.drain()
 
     async def action_quit(self) -> None:
-        """Quit; a run under way is kept as interrupted, to resume next time."""
+        """Quit; a run under way is kept as interrupted, to resume next time.
+
+        Runs that history could not save (kept in memory) are offered for export first.
+        """
         await self.interrupt_run()
+        if await self.unsaved.ask_before_quit():
+            return  # the answer quits, or not
         self.exit(return_code=0)
 
     # -- runs --------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ class HomeScreen(Screen[None]):
             ]
 
         self.show_rows(await app.store_worker.call(gather))
+        await app.unsaved.tell()
         if self._offer_resume:
             self._offer_resume = False
             # In the app's own worker: this one is restarted each time the screen comes back.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +14,9 @@ from textual.widgets import Button, DataTable, Footer, Label
 from hiptimer.engine import RunState, Status
 from hiptimer.results import Outcome
 from hiptimer.tui.text import clock_text, outcome_text, planned_text
+
+if TYPE_CHECKING:
+    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["SummaryScreen"]
 
@@ -63,6 +66,8 @@ class SummaryScreen(Screen[None]):
                 outcome_text(result),
                 key=str(result.index),
             )
+        # History that could not be saved is offered for export once the run is over.
+        cast("HiptimerApp", self.app).unsaved.offer_after_run()
 
     def _title(self) -> str:
         name = self.state.plan.session_name
