@@ -34,8 +34,8 @@ def _date_label(series: ChartSeries, index: int) -> str:
 def chart_rows(series: ChartSeries | None, width: int, height: int) -> list[list[Cell]]:
     """The chart as rows of cells, top row first, each ``width`` cells wide.
 
-    The top row holds the values of the tallest bars, the bottom row the dates; the rows between
-    are the bars. Too small a space gives no rows; a series without runs gives a one-line note.
+    The bottom row holds the dates, the rows above it the bars, each with its value just above it
+    (the top row is kept for the values when a bar would reach it). Too small a space gives no rows; a series without runs gives a one-line note.
     """
     if series is None or width < 4 or height < 1:
         return []
@@ -53,8 +53,12 @@ def chart_rows(series: ChartSeries | None, width: int, height: int) -> list[list
     labels = labels[first:]
     rows = [[(" ", "")] * width for _ in range(height)]
     bottom = height - 2
-    bar_rows = height - 2
     top = max([p.value for p in points] + [series.goal or 0.0]) or 1.0
+    # The bars take every row above the dates, but the tallest needs a row above it for its value:
+    # with a goal higher than every bar, that row is free already.
+    bar_rows = height - 1
+    if math.ceil(round(max(p.value for p in points) / top * bar_rows * 8) / 8) >= bar_rows:
+        bar_rows = height - 2
     if series.goal is not None and series.goal > 0:
         goal_units = series.goal / top * bar_rows * 8
         goal_row = bottom - max(0, math.ceil(goal_units / 8 - 1e-9) - 1)
