@@ -280,3 +280,15 @@ async def test_a_narrow_terminal_keeps_date_session_and_result(store: CountingSt
         )
         await pilot.press("c")
         assert not screen.query_one(ProgressChart).display
+        await pilot.press("enter")
+        await settle(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, RunDetailScreen)
+        table = detail.query_one(DataTable)
+        assert [str(c) for c in table.get_row_at(0)] == ["Knee-to-chest bridge L", "done", "10/10", "10 reps"]
+        assert [str(c) for c in table.get_row_at(17)] == [
+            "Kneeling hip-flexor 3/3 R",
+            "not reached",
+            "-",
+            "1:00",
+        ]

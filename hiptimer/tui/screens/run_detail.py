@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -18,9 +18,20 @@ from hiptimer.tui.screens.help import HelpScreen
 if TYPE_CHECKING:
     from hiptimer.tui.app import HiptimerApp
 
-__all__ = ["RunDetailScreen"]
+__all__ = ["RunDetailScreen", "narrow_cells"]
 
 _COLUMNS = ("#", "Step", "Side", "Planned", "Actual", "Reps", "Result")
+_NARROW_COLUMNS = ("Step", "Result", "Done", "Planned")
+
+NARROW_WIDTH = 72
+"""Below this many columns: the step with its side, how it ended, what was done, what was planned."""
+
+
+def narrow_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """A detail row for a narrow terminal: side as L or R after the step, reps or time as "Done"."""
+    _, label, side, planned, actual, reps, result = cells
+    step = f"{label} {side[:1].upper()}" if side else label
+    return step, result, reps or actual, planned
 
 
 class RunDetailScreen(Screen[None]):
@@ -41,6 +52,7 @@ class RunDetailScreen(Screen[None]):
     RunDetailScreen #detail-title.-stopped { background: $warning; color: auto; }
     RunDetailScreen #detail-totals { width: 1fr; padding: 0 1; margin: 1 0; }
     RunDetailScreen #steps { height: 1fr; margin: 0 1; }
+    RunDetailScreen.-short #detail-totals { margin: 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,6 +65,7 @@ class RunDetailScreen(Screen[None]):
         super().__init__()
         self.detail = RunDetail(record)
         """The run, and its plan once it has been read."""
+        self._narrow = False
 
     @property
     def hiptimer(self) -> HiptimerApp:
@@ -73,10 +86,15 @@ class RunDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*_COLUMNS)
         self._fill()
         self.load_plan()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < 20, "-short")
+        narrow = event.size.width < NARROW_WIDTH
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._fill()
 
     @work(exclusive=True, group="run-detail")
     async def load_plan(self) -> None:
@@ -90,9 +108,10 @@ class RunDetailScreen(Screen[None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        table.add_columns(*(_NARROW_COLUMNS if self._narrow else _COLUMNS))
         for cells in detail_rows(self.detail):
-            table.add_row(*cells, key=cells[0])
+            table.add_row(*(narrow_cells(cells) if self._narrow else cells), key=cells[0])
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 
