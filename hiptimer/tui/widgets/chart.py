@@ -35,7 +35,8 @@ def chart_rows(series: ChartSeries | None, width: int, height: int) -> list[list
     """The chart as rows of cells, top row first, each ``width`` cells wide.
 
     The bottom row holds the dates, the rows above it the bars, each with its value just above it
-    (the top row is kept for the values when a bar would reach it). Too small a space gives no rows; a series without runs gives a one-line note.
+    (the top row is kept for the values when a bar would reach it). Too small a space gives no
+    rows; a series without runs gives a one-line note.
     """
     if series is None or width < 4 or height < 1:
         return []
