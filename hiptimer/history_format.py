@@ -48,6 +48,9 @@ CSV_COLUMNS = (
 )
 """The CSV header: one row per saved phase (a run with none has one row with empty phase fields)."""
 
+_PHASE_KEYS = tuple(c.removeprefix("phase_") for c in CSV_COLUMNS[CSV_COLUMNS.index("phase_index") :])
+"""The phase columns' keys in a phase's JSON object ("phase_started" is the phase's "started")."""
+
 
 def _seconds(value: float | None) -> float | None:
     return None if value is None else round(float(value), 3)
@@ -141,25 +144,4 @@ def csv_rows(records: Sequence[RunRecord]) -> Iterator[list[str]]:
             continue
         for phase in record.phases:
             p = _phase_json(phase)
-            yield head + [
-                _cell(p[key])
-                for key in (
-                    "index",
-                    "label",
-                    "kind",
-                    "side",
-                    "set_index",
-                    "set_count",
-                    "round_index",
-                    "round_count",
-                    "planned_seconds",
-                    "actual_seconds",
-                    "paused_seconds",
-                    "reps_target",
-                    "reps_done",
-                    "outcome",
-                    "progression",
-                    "started",
-                    "ended",
-                )
-            ]
+            yield head + [_cell(p[key]) for key in _PHASE_KEYS]
