@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, cast
+from typing import cast
 
 from hiptimer.model import RepeatStep, RepsStep, Schedule, Session, Step
 from hiptimer.plan import Phase, PhaseKind, Plan, compile_plan
 from hiptimer.ports import RunStore, SessionHistory, StoredRun
 from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store_records import RunRecord, SavedPhase
+from hiptimer.store_records import HistorySource, RunRecord, SavedPhase
 from hiptimer.tui.text import clock_text, outcome_text, planned_text, when_text
 
 __all__ = [
@@ -48,24 +48,14 @@ CHART_RUNS = 60
 """The most runs a session's chart reads (more than a wide terminal shows)."""
 
 
-class _Records(Protocol):
-    """A store that reads runs with their phases in one go (:class:`~hiptimer.store.SqliteStore`)."""
-
-    def records(
-        self,
-        session_id: str | None = None,
-        *,
-        since: datetime | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[RunRecord]: ...
-
-
 def _records(store: RunStore, session_id: str | None, limit: int, offset: int) -> list[RunRecord]:
-    """Runs newest first with their phases, from any :class:`~hiptimer.ports.RunStore`."""
+    """Runs newest first with their phases, from any :class:`~hiptimer.ports.RunStore`.
+
+    A store that reads them in one go (a :class:`~hiptimer.store_records.HistorySource`) does.
+    """
     reader = getattr(store, "records", None)
     if callable(reader):
-        return cast("_Records", store).records(session_id, limit=limit, offset=offset)
+        return cast("HistorySource", store).records(session_id, limit=limit, offset=offset)
     out = []
     for summary in store.runs(session_id, limit=limit, offset=offset):
         run = store.run(summary.run_id) or summary
