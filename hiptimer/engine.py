@@ -13,7 +13,7 @@ rather than at the late event, so lateness never adds up over a session.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -251,15 +251,6 @@ def _voiced(plan: Plan, effects: list[Effect]) -> tuple[Effect, ...]:
     return tuple(
         PlayCue(replace(e.request, speech=None), e.at) if isinstance(e, PlayCue) else e for e in effects
     )
-
-
-def run_events(state: RunState, events: Iterable[tuple[float, Event]]) -> tuple[RunState, tuple[Effect, ...]]:
-    """Apply ``(now, event)`` pairs in order; a convenience for replay and tests."""
-    effects: list[Effect] = []
-    for now, event in events:
-        state, more = step(state, event, now)
-        effects.extend(more)
-    return state, tuple(effects)
 
 
 # --- transitions -------------------------------------------------------------------------------
