@@ -53,11 +53,6 @@ class TodayTarget:
     """The target the latest run used; None the first time."""
     goal: float = 0.0
 
-    @property
-    def at_goal(self) -> bool:
-        """Whether today's value is the goal."""
-        return self.value >= self.goal
-
 
 @dataclass(frozen=True, slots=True)
 class TodayTargets:
