@@ -156,10 +156,6 @@ class FallbackStore(MemoryStore):
     def touch_run(self, run_id: int, at: datetime) -> None:
         """Nothing to do in memory."""
 
-    def mark_interrupted(self, run_id: int, *, ended: datetime) -> None:
-        """End the run as interrupted (the process is being stopped)."""
-        self.end_run(run_id, RunStatus.INTERRUPTED, ended=ended)
-
     def records(
         self,
         session_id: str | None = None,
