@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from hiptimer.ports import RunStore, SessionHistory
@@ -32,12 +31,9 @@ from hiptimer.tui.history_data import (
     run_cells,
     week_text,
 )
-from hiptimer.tui.screens.help import HelpScreen
+from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.run_detail import RunDetailScreen
 from hiptimer.tui.widgets.chart import GOAL_MARK, ProgressChart
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["HistoryScreen", "table_layout"]
 
@@ -92,7 +88,7 @@ def table_layout(
     return choice
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(HiptimerScreen):
     """Past runs, newest first; enter opens one; ``s`` picks the session the chart shows."""
 
     DEFAULT_CSS = """
@@ -149,6 +145,8 @@ class HistoryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="history.quit", show=False, tooltip="quit hiptimer"),
     ]
 
+    KEYS_TITLE = "Keys in the history"
+
     def __init__(self) -> None:
         super().__init__()
         self.session_filter: str | None = None
@@ -160,11 +158,6 @@ class HistoryScreen(Screen[None]):
         self._offset = 0
         self._charts: dict[str, ChartSeries] = {}
         self._width = 80
-
-    @property
-    def hiptimer(self) -> HiptimerApp:
-        """The app, with its hiptimer-specific parts."""
-        return cast("HiptimerApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="history-top"):
@@ -384,9 +377,3 @@ class HistoryScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the sessions."""
         self.dismiss(None)
-
-    def action_help(self) -> None:
-        """Show the keys."""
-        self.app.push_screen(
-            HelpScreen("Keys in the history", [b for b in self.BINDINGS if isinstance(b, Binding)])
-        )

@@ -5,25 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from hiptimer.plan import Plan
 from hiptimer.ports import RunStore, SessionHistory
 from hiptimer.progression import last_done_text
-from hiptimer.tui.screens.help import HelpScreen
+from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
 from hiptimer.tui.text import due_text, minutes_text, when_text
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["HomeRow", "HomeScreen"]
 
@@ -58,7 +54,7 @@ def _cells(row: HomeRow, now: datetime) -> dict[str, str]:
     }
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(HiptimerScreen):
     """Pick a session; enter or a click on the highlighted row starts it.
 
     Args:
@@ -72,17 +68,14 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
+    KEYS_TITLE = "Keys on the home screen"
+
     def __init__(self, *, offer_resume: bool = True) -> None:
         super().__init__()
         self.rows: list[HomeRow] = []
         self._narrow = False
         self._offer_resume = offer_resume
         self._highlighted_last: str | None = None
-
-    @property
-    def hiptimer(self) -> HiptimerApp:
-        """The app, with its hiptimer-specific parts."""
-        return cast("HiptimerApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Label("hiptimer · hip routines for runners", id="home-title")
@@ -192,9 +185,3 @@ class HomeScreen(Screen[None]):
     def action_history(self) -> None:
         """Past runs, and each session's progress."""
         self.app.push_screen(HistoryScreen())
-
-    def action_help(self) -> None:
-        """Show the keys."""
-        self.app.push_screen(
-            HelpScreen("Keys on the home screen", [b for b in self.BINDINGS if isinstance(b, Binding)])
-        )

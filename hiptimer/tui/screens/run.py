@@ -7,30 +7,26 @@ the moment the engine names as the next change: one timer at a time, re-armed af
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Label, ProgressBar, Static
 
 from hiptimer.engine import Event, Status
 from hiptimer.plan import PhaseKind, Side
 from hiptimer.tui.run_control import RunController
+from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen
-from hiptimer.tui.screens.help import HelpScreen
 from hiptimer.tui.screens.summary import SummaryScreen
 from hiptimer.tui.text import clock_text, next_text, position_text, readout, state_word
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
 from hiptimer.tui.widgets.side_badge import SideBadge
 from hiptimer.tui.widgets.state_banner import StateBanner
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["RunScreen"]
 
@@ -50,7 +46,7 @@ class ActionButton(Button, can_focus=False):
     """A button for the mouse that never takes the focus, so space and enter stay run keys."""
 
 
-class RunScreen(Screen[None]):
+class RunScreen(HiptimerScreen):
     """One run, from the get-ready countdown to the summary.
 
     Args:
@@ -73,6 +69,8 @@ class RunScreen(Screen[None]):
         Binding("question_mark", "help", "Keys", id="run.help", tooltip="this list of keys"),
     ]
 
+    KEYS_TITLE = "Keys during a run"
+
     def __init__(self, controller: RunController) -> None:
         super().__init__()
         self.controller = controller
@@ -81,11 +79,6 @@ class RunScreen(Screen[None]):
         """The monotonic time of the next wake-up, or None while only a key can change anything."""
         self._shown: tuple[Status, int] | None = None
         self._finished = False
-
-    @property
-    def hiptimer(self) -> HiptimerApp:
-        """The app, with its hiptimer-specific parts."""
-        return cast("HiptimerApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -297,9 +290,9 @@ class RunScreen(Screen[None]):
         self.hiptimer.toggle_mute()
         self._draw()
 
-    def action_help(self) -> None:
-        """Show the keys."""
-        self.app.push_screen(HelpScreen("Keys during a run", self.BINDINGS_LIST))
+    def keys_listed(self) -> list[Binding]:
+        """The keys the list shows: pause and resume share one line."""
+        return self.BINDINGS_LIST
 
     def action_abort(self) -> None:
         """Ask, then stop the run; the steps done so far stay in the history."""

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from hiptimer.results import RunStatus
 from hiptimer.store_records import RunRecord
 from hiptimer.tui.history_data import RunDetail, detail_rows, load_plan, totals_text
-from hiptimer.tui.screens.help import HelpScreen
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
+from hiptimer.tui.screens.base import HiptimerScreen
 
 __all__ = ["RunDetailScreen", "narrow_cells"]
 
@@ -34,7 +30,7 @@ def narrow_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
     return step, result, reps or actual, planned
 
 
-class RunDetailScreen(Screen[None]):
+class RunDetailScreen(HiptimerScreen):
     """A run's steps: planned, actual time, reps and how each ended; the steps it never reached too.
 
     Args:
@@ -61,16 +57,13 @@ class RunDetailScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="run_detail.quit", show=False, tooltip="quit hiptimer"),
     ]
 
+    KEYS_TITLE = "Keys in a run's detail"
+
     def __init__(self, record: RunRecord) -> None:
         super().__init__()
         self.detail = RunDetail(record)
         """The run, and its plan once it has been read."""
         self._narrow = False
-
-    @property
-    def hiptimer(self) -> HiptimerApp:
-        """The app, with its hiptimer-specific parts."""
-        return cast("HiptimerApp", self.app)
 
     def compose(self) -> ComposeResult:
         run = self.detail.record.run
@@ -118,9 +111,3 @@ class RunDetailScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the list of runs."""
         self.dismiss(None)
-
-    def action_help(self) -> None:
-        """Show the keys."""
-        self.app.push_screen(
-            HelpScreen("Keys in a run's detail", [b for b in self.BINDINGS if isinstance(b, Binding)])
-        )
