@@ -165,9 +165,9 @@ class RunState:
         total = self.plan.estimated_seconds
         if total <= 0 or self.status is Status.FINISHED:
             return 1.0
-        if self.status is Status.READY or self.counting_down:
-            return 0.0
         before = sum(p.estimate_seconds for p in self.plan.phases[: self.index])
+        if self.status is Status.READY or self.counting_down:
+            return min(1.0, before / total)  # above 0 when resuming a run part-way
         here = min(self.active_seconds(now), self.phase.estimate_seconds)
         return min(1.0, (before + here) / total)
 
@@ -335,8 +335,19 @@ def _next_phase(state: RunState, at: float, out: list[Effect]) -> RunState:
     done = CueRequest(Cue.DONE, speech="session complete")
     if at >= state.last_now - STALE_CUE_SECONDS:
         out.append(PlayCue(done, at))
-    out.append(RunFinished(RunStatus.COMPLETED, state.results, at))
+    out.append(RunFinished(_end_status(state), state.results, at))
     return replace(state, status=Status.FINISHED, ended_at=at, paused_at=None)
+
+
+def _end_status(state: RunState) -> RunStatus:
+    """A run that reached its end is completed, unless every move in it was skipped.
+
+    Skipping through a whole session is not doing it: such a run must not count as done this
+    week. A resumed run did its first part before, so it counts.
+    """
+    moves = [r for r in state.results if r.kind.is_effort]
+    did_something = state.first_index > 0 or not moves or any(r.outcome.done for r in moves)
+    return RunStatus.COMPLETED if did_something else RunStatus.ABORTED
 
 
 def _advance(state: RunState, now: float, out: list[Effect]) -> RunState:
@@ -452,7 +463,9 @@ def _done(state: RunState, now: float, out: list[Effect]) -> RunState:
             reps = s.reps if s.reps > 0 else phase.reps
             outcome = Outcome.COMPLETED if (reps or 0) >= (phase.reps or 0) else Outcome.ENDED_EARLY
         elif phase.kind is PhaseKind.WORK:
-            outcome = Outcome.ENDED_EARLY
+            # Inside a "5-10 s" range, ending early is a sprint done; under its short end it is not.
+            short = phase.min_seconds is not None and s.active_seconds(t) < phase.min_seconds
+            outcome = Outcome.SKIPPED if short else Outcome.ENDED_EARLY
         else:
             outcome = Outcome.SKIPPED
         s = _finish(s, t, outcome, o, reps_done=reps)

@@ -19,6 +19,7 @@ to the same file, so recovery is also checked with earlier killed runs around.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -160,7 +161,9 @@ def kill_child(zygote: subprocess.Popen[str], db: Path, seed: int, rng: random.R
             kill_now = True
         if kill_now and not killed and pid is not None:
             time.sleep(rng.uniform(0, 0.002))
-            os.kill(pid, signal.SIGKILL)
+            # The child may have finished its run and been reaped already: then nothing to kill.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
             killed = True
     assert seen.exit_code == -signal.SIGKILL or (seen.ended and seen.exit_code == 0), seen
     return seen

@@ -291,7 +291,7 @@ def test_done_while_paused_ends_an_open_step_and_stays_paused() -> None:
 
 def test_done_while_paused_on_a_sprint_moves_on_and_stays_paused() -> None:
     run = active_at(WORK)
-    run.send(Event.PAUSE, 6)
+    run.send(Event.PAUSE, 11)  # 6 s into a 5-10 s sprint
     run.send(Event.DONE, 30)
     assert run.state.status is Status.PAUSED and run.state.index == REST
     result = run.effects[0]
@@ -340,7 +340,7 @@ def test_next_on_the_last_phase_finishes_the_run() -> None:
         pytest.param(COUNTED, 0, Outcome.COMPLETED, 5, id="counted-no-presses-means-all-done"),
         pytest.param(COUNTED, 2, Outcome.ENDED_EARLY, 2, id="counted-with-presses-counts-them"),
         pytest.param(PACED, 0, Outcome.SKIPPED, 1, id="paced-skips-with-reps-so-far"),
-        pytest.param(WORK, 0, Outcome.ENDED_EARLY, None, id="work-ends-early"),
+        pytest.param(WORK, 0, Outcome.SKIPPED, None, id="work-under-its-5-s-short-end-is-not-done"),
         pytest.param(REST, 0, Outcome.SKIPPED, None, id="rest-skips"),
         pytest.param(OPEN, 0, Outcome.COMPLETED, None, id="open-completes"),
     ],
@@ -577,3 +577,45 @@ def test_a_session_set_to_tones_gets_no_speech_in_any_cue() -> None:
         "45 cue done",
         "45 run completed (1 results)",
     ]
+
+
+def test_a_sprint_ended_under_the_short_end_of_its_range_is_not_done() -> None:
+    run = active_at(WORK)
+    run.send(Event.DONE, 5.7)  # 0.7 s of a 5-10 s sprint
+    result = run.effects[0]
+    assert isinstance(result, PhaseFinished)
+    assert result.result.outcome is Outcome.SKIPPED and not result.result.outcome.done
+
+
+def test_a_sprint_ended_inside_its_range_is_done() -> None:
+    run = active_at(WORK)
+    run.send(Event.DONE, 10)  # 5 s: the short end of 5-10 s
+    result = run.effects[0]
+    assert isinstance(result, PhaseFinished) and result.result.outcome is Outcome.ENDED_EARLY
+
+
+def test_skipping_every_move_to_the_end_is_not_a_completed_run() -> None:
+    run = FakeRun(EVERY_KIND)
+    run.send(Event.START, 0)
+    for i in range(len(EVERY_KIND.phases) + 1):
+        run.send(Event.NEXT, 1 + i)
+    finished = [e for e in run.effects if isinstance(e, RunFinished)]
+    assert [f.status for f in finished] == [RunStatus.ABORTED]
+
+
+def test_a_run_with_one_move_done_and_the_rest_skipped_is_completed() -> None:
+    run = FakeRun(EVERY_KIND)
+    run.send(Event.START, 0)
+    run.sleep_until(45)  # get ready, then the 40 s hold on the left
+    for i in range(len(EVERY_KIND.phases)):
+        run.send(Event.NEXT, 46 + i)
+    finished = [e for e in run.effects if isinstance(e, RunFinished)]
+    assert [f.status for f in finished] == [RunStatus.COMPLETED]
+
+
+def test_a_resumed_run_shows_its_progress_during_get_ready() -> None:
+    run = FakeRun(EVERY_KIND, first_index=REST)
+    run.send(Event.START, 0)
+    before = sum(p.estimate_seconds for p in EVERY_KIND.phases[:REST])
+    assert run.state.counting_down
+    assert run.state.progress(T0 + 1) == before / EVERY_KIND.estimated_seconds > 0
