@@ -1,15 +1,16 @@
 """The cue vocabulary: what the engine asks the audio edge to play.
 
-Pure data. The engine emits a :class:`CueRequest`; a cue player (``hiptimer.audio``) turns it into
-sound: a tone WAV for the cue, and, when the session speaks, the phrase in ``speech``.
+Pure data. The engine emits a :class:`CueRequest`; a :class:`CuePlayer` (``hiptimer.audio``) turns
+it into sound: a tone WAV for the cue, and, when the session speaks, the phrase in ``speech``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
-__all__ = ["Cue", "CueRequest"]
+__all__ = ["Cue", "CuePlayer", "CueRequest"]
 
 
 class Cue(StrEnum):
@@ -49,3 +50,16 @@ class CueRequest:
     cue: Cue
     speech: str | None = None
     sound: str | None = None
+
+
+class CuePlayer(Protocol):
+    """Plays cues for the app; the app is handed one (see :mod:`hiptimer.ports`)."""
+
+    name: str
+    """The backend's name as the user sees it: "simpleaudio", "aplay", "bell", "off"."""
+
+    def play(self, request: CueRequest) -> None:
+        """Start playing ``request``; returns at once (well under a millisecond), never raises."""
+
+    def close(self) -> None:
+        """Stop playing and let go of the device; never raises."""

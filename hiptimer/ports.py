@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from hiptimer.cues import CueRequest
+from hiptimer.cues import CuePlayer
 from hiptimer.plan import Plan
 from hiptimer.results import PhaseResult, RunStatus
 
@@ -28,19 +28,6 @@ __all__ = [
 
 Clock = Callable[[], float]
 """Seconds on a monotonic clock."""
-
-
-class CuePlayer(Protocol):
-    """Plays cues. ``play`` returns at once and never raises."""
-
-    name: str
-    """The backend's name as the user sees it ("simpleaudio", "aplay", "bell", "off")."""
-
-    def play(self, request: CueRequest) -> None:
-        """Start playing ``request``; return at once."""
-
-    def close(self) -> None:
-        """Stop playing and release the device."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +85,10 @@ class RunStore(Protocol):
         """Say the run is still open (called every few seconds while no phase ends)."""
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
-        """The latest interrupted run (of ``session_id``, if given) that has phases left."""
+        """The latest interrupted run (of ``session_id``, if given) that has phases left.
+
+        Only a session's newest run is offered: starting fresh leaves the older one behind.
+        """
 
     def reopen_run(self, run_id: int) -> None:
         """Mark an interrupted run as running again (it is being resumed)."""
@@ -141,7 +131,11 @@ class MemoryStore:
         """Nothing to do: a run in memory cannot be left behind by a dead process."""
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
-        for run in sorted(self._runs.values(), key=lambda r: r.started, reverse=True):
+        newer_seen: set[str] = set()
+        for run in sorted(self._runs.values(), key=lambda r: (r.started, r.run_id), reverse=True):
+            if run.session_id in newer_seen:
+                continue  # a newer run of this session started: this one is not offered
+            newer_seen.add(run.session_id)
             if run.status is not RunStatus.INTERRUPTED:
                 continue
             if session_id is not None and run.session_id != session_id:

@@ -10,24 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Protocol
 
-from hiptimer.cues import CueRequest
+from hiptimer.cues import CuePlayer, CueRequest
 
 __all__ = ["BellPlayer", "CuePlayer", "NullPlayer", "RecordingPlayer", "tty_bell"]
-
-
-class CuePlayer(Protocol):
-    """Plays cues for the app."""
-
-    name: str
-    """The backend's name as the user sees it: "simpleaudio", "aplay", "bell", "off"."""
-
-    def play(self, request: CueRequest) -> None:
-        """Start playing ``request``; returns at once (well under a millisecond), never raises."""
-
-    def close(self) -> None:
-        """Stop playing and let go of the device; never raises."""
 
 
 class NullPlayer:
