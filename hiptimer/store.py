@@ -375,14 +375,21 @@ class SqliteStore:
         self._write(reopen, remember)
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
-        """The latest interrupted run (of ``session_id``, if given) with phases left."""
+        """The latest interrupted run (of ``session_id``, if given) with phases left.
+
+        A run is offered only while it is its session's newest: once a newer run of the same
+        session was started (the runner started fresh), the old one is never offered again.
+        """
 
         def read(conn: sqlite3.Connection) -> ResumePoint | None:
             self._recover()
             where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
             rows = conn.execute(
                 f"SELECT id, session_id, started, phase_count, targets_json FROM runs"
-                f" WHERE status = 'interrupted' {where} ORDER BY started DESC, id DESC",
+                f" WHERE status = 'interrupted' {where}"
+                " AND NOT EXISTS (SELECT 1 FROM runs AS newer WHERE newer.session_id = runs.session_id"
+                "  AND (newer.started, newer.id) > (runs.started, runs.id))"
+                " ORDER BY started DESC, id DESC",
                 args,
             )
             for row in rows.fetchall():

@@ -113,6 +113,18 @@ def test_a_completed_or_aborted_run_is_not_offered_for_resuming(store: RunStore)
     assert store.resume_point() is None
 
 
+def test_an_interrupted_run_is_not_offered_once_a_newer_run_of_its_session_exists(store: RunStore) -> None:
+    hills = builtin("hill-sprints")
+    stale = play(store, hills, stop_after=3)
+    store.end_run(stale.run_id, RunStatus.INTERRUPTED, ended=MONDAY + HOUR)
+    play(store, builtin("pre-run-hips"), started=MONDAY + 2 * HOUR)  # another session: no matter
+    point = store.resume_point()
+    assert point is not None and point.run_id == stale.run_id
+    play(store, hills, started=MONDAY + 3 * HOUR)  # started fresh, and completed
+    assert store.resume_point("hill-sprints") is None
+    assert store.resume_point() is None
+
+
 def test_session_history_counts_completed_runs_since_monday(store: RunStore) -> None:
     strength = builtin("strength-for-speed")
     play(store, strength, started=MONDAY - timedelta(days=2))  # last week

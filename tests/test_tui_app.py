@@ -17,8 +17,9 @@ from hiptimer.catalog import load_catalog
 from hiptimer.cli import main
 from hiptimer.engine import Event
 from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore
+from hiptimer.ports import MemoryStore, RunStore
 from hiptimer.results import Outcome, PhaseResult, RunStatus
+from hiptimer.store import SqliteStore
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
@@ -42,7 +43,7 @@ async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None
     raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
 
 
-def interrupted_run(store: MemoryStore, session_id: str, done: int, started: datetime) -> int:
+def interrupted_run(store: RunStore, session_id: str, done: int, started: datetime) -> int:
     """An interrupted run of ``session_id`` with its first ``done`` phases finished."""
     plan = compile_plan(entry(session_id).session)
     run_id = store.start_run(plan, definition_hash="x", started=started)
@@ -108,7 +109,7 @@ async def test_an_interrupted_run_is_offered_at_home_and_resumes_at_its_first_un
         assert len(store.runs()) == 1  # the same run, carried on
 
 
-async def test_start_fresh_leaves_the_interrupted_run_and_does_not_ask_again() -> None:
+async def test_start_fresh_retires_the_interrupted_run_and_does_not_ask_again() -> None:
     clock = FakeClock()
     store = MemoryStore()
     interrupted_run(store, "pre-run-hips", done=3, started=WALL0 - timedelta(hours=1))
@@ -123,7 +124,40 @@ async def test_start_fresh_leaves_the_interrupted_run_and_does_not_ask_again() -
         await pilot.press(*["down"] * ids.index("pre-run-hips"), "enter")
         await settle(pilot, app)
         assert run_screen(app).controller.state.index == 0
-        assert [r.status for r in store.runs()] == [RunStatus.RUNNING, RunStatus.INTERRUPTED]
+        assert [r.status for r in store.runs()] == [RunStatus.RUNNING, RunStatus.ABORTED]
+
+
+async def test_a_run_started_fresh_leaves_the_interrupted_one_in_history_never_offered_again(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    path = tmp_path / "history.sqlite3"
+    store = SqliteStore(path)
+    stopped = WALL0 - timedelta(days=1) + timedelta(minutes=2)
+    old = interrupted_run(store, "hill-sprints", done=2, started=WALL0 - timedelta(days=1))
+    app = make_app(clock, store=store, start="hill-sprints")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_screen(pilot, app, ConfirmScreen)
+        await pilot.press("n")  # start fresh
+        await settle(pilot, app)
+        screen = run_screen(app)
+        assert screen.controller.state.index == 0
+        while isinstance(app.screen, type(screen)):  # the whole run, each step said done
+            screen.send(Event.DONE)
+            await pilot.pause()
+        await settle(pilot, app)
+    store.close()
+    reopened = SqliteStore(path)
+    retired = reopened.run(old)
+    assert retired is not None
+    assert (retired.status, retired.ended) == (RunStatus.ABORTED, stopped)
+    assert [r.index for r in retired.results] == [0, 1]  # its finished steps stay in the history
+    assert [r.status for r in reopened.runs("hill-sprints")] == [RunStatus.COMPLETED, RunStatus.ABORTED]
+    assert reopened.resume_point() is None
+    again = make_app(FakeClock(), store=reopened)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, again)
+        assert isinstance(again.screen, HomeScreen)
 
 
 async def test_run_session_offers_that_sessions_interrupted_run_first() -> None:

@@ -25,6 +25,7 @@ from textual.reactive import var
 
 from hiptimer.plan import compile_plan
 from hiptimer.ports import Clock, CuePlayer, ResumePoint, RunStore
+from hiptimer.results import RunStatus
 from hiptimer.tui.run_control import RunController, RunStart
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
@@ -53,6 +54,13 @@ def default_boottime() -> float:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _retire(run_id: int, store: RunStore, *, now: datetime) -> None:
+    """End an interrupted run as aborted (the runner started fresh), keeping when it stopped."""
+    run = store.run(run_id)
+    ended = run.ended if run is not None and run.ended is not None else now
+    store.end_run(run_id, RunStatus.ABORTED, ended=ended)
 
 
 EXIT_GRACE_SECONDS = 3.0
@@ -250,6 +258,8 @@ class HiptimerApp(App[None]):
         """Offer to resume an interrupted run; start it if the runner says yes.
 
         Must run in a worker (it waits for the dialog). Each run is offered once per app session.
+        Starting fresh retires the interrupted run: it ends as aborted, its finished steps kept in
+        the history, and is never offered again.
 
         Returns:
             Whether the run was resumed.
@@ -263,6 +273,7 @@ class HiptimerApp(App[None]):
         )
         answer = await self.push_screen_wait(ConfirmScreen(question, detail, yes="Resume", no="Start fresh"))
         if not answer:
+            await self.store_worker.call(partial(_retire, point.run_id, now=self.wall_clock()))
             return False
         plan = compile_plan(entry.session, point.targets)
         self._begin(
