@@ -46,6 +46,22 @@ class ActionButton(Button, can_focus=False):
     """A button for the mouse that never takes the focus, so space and enter stay run keys."""
 
 
+class RunProgress(ProgressBar):
+    """Textual's progress bar without its time estimate, which the run screen does not show.
+
+    ``ProgressBar`` keeps a timer of its own that wakes it once a second to refresh the estimate,
+    and samples the progress for it on every update. Here the screen sets the progress at its own
+    wakes, and nothing else runs between them.
+    """
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Handled here, and no further: ProgressBar.on_mount would start the estimate's timer.
+        event.prevent_default()
+
+    def _watch_progress(self, progress: float) -> None:
+        """The bar and percentage follow the progress by themselves; there is no estimate to sample."""
+
+
 class RunScreen(HiptimerScreen):
     """One run, from the get-ready countdown to the summary.
 
@@ -93,7 +109,7 @@ class RunScreen(HiptimerScreen):
             yield Static("", id="instructions", markup=False)
         yield Label("", id="next")
         with Horizontal(id="progress-row"):
-            yield ProgressBar(total=PROGRESS_STEPS, show_eta=False, id="progress")
+            yield RunProgress(total=PROGRESS_STEPS, show_eta=False, id="progress")
             yield Label("", id="left")
         with Horizontal(id="buttons"):
             yield ActionButton("Pause", id="pause-button", variant="primary")
@@ -191,7 +207,7 @@ class RunScreen(HiptimerScreen):
         set_text(self.query_one("#position", Label), position)
         set_text(self.query_one("#instructions", Static), phase.instructions)
         set_text(self.query_one("#next", Label), next_text(state))
-        self.query_one(ProgressBar).update(progress=round(state.progress(now) * PROGRESS_STEPS))
+        self.query_one(RunProgress).progress = round(state.progress(now) * PROGRESS_STEPS)
         approx = "~" if state.plan.is_estimate else ""
         set_text(
             self.query_one("#left", Label), f"{approx}{clock_text(state.seconds_left(now) + 0.999)} left"
