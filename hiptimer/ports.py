@@ -14,7 +14,7 @@ from typing import Protocol
 
 from hiptimer.cues import CuePlayer
 from hiptimer.plan import Plan
-from hiptimer.results import PhaseResult, RunStatus
+from hiptimer.results import Outcome, PhaseResult, RunStatus
 
 __all__ = [
     "Clock",
@@ -39,10 +39,21 @@ class ResumePoint:
     started: datetime
     next_index: int
     """The first phase with no saved result."""
-    phases_done: int
     phase_count: int
     targets: dict[str, float] = field(default_factory=dict)
     """The progression targets the run used (a resumed run keeps them)."""
+    outcomes: tuple[Outcome, ...] = ()
+    """How each saved phase ended, in phase order."""
+
+    @property
+    def phases_done(self) -> int:
+        """Saved phases done in full (:attr:`Outcome.done`), counted as the history counts them."""
+        return sum(1 for outcome in self.outcomes if outcome.done)
+
+    @property
+    def phases_skipped(self) -> int:
+        """Saved phases the runner skipped."""
+        return sum(1 for outcome in self.outcomes if outcome is Outcome.SKIPPED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +155,9 @@ class MemoryStore:
             done = {r.index for r in run.results}
             left = [i for i in range(count) if i not in done]
             if left:
+                outcomes = tuple(r.outcome for r in run.results)
                 return ResumePoint(
-                    run.run_id, run.session_id, run.started, left[0], len(done), count, dict(run.targets)
+                    run.run_id, run.session_id, run.started, left[0], count, dict(run.targets), outcomes
                 )
         return None
 

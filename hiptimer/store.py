@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 
 from hiptimer.plan import Plan
 from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
-from hiptimer.results import PhaseResult, RunStatus
+from hiptimer.results import Outcome, PhaseResult, RunStatus
 from hiptimer.store_open import (
     UnusableError,
     close_quietly,
@@ -393,7 +393,10 @@ class SqliteStore:
                 args,
             )
             for row in rows.fetchall():
-                saved = conn.execute("SELECT phase_index FROM phases WHERE run_id = ?", (row["id"],))
+                saved = conn.execute(
+                    "SELECT phase_index, outcome FROM phases WHERE run_id = ? ORDER BY phase_index",
+                    (row["id"],),
+                ).fetchall()
                 done = {int(r[0]) for r in saved}
                 left = next((i for i in range(int(row["phase_count"])) if i not in done), None)
                 if left is not None:
@@ -402,9 +405,9 @@ class SqliteStore:
                         str(row["session_id"]),
                         parse_time(row["started"]),
                         left,
-                        len(done),
                         int(row["phase_count"]),
                         targets_from_json(row["targets_json"]),
+                        tuple(Outcome(r[1]) for r in saved),
                     )
             return None
 

@@ -106,6 +106,15 @@ def test_an_interrupted_run_resumes_at_its_first_unfinished_phase(store: RunStor
     assert store.resume_point() is None
 
 
+def test_a_resume_point_counts_skipped_steps_apart_from_done_ones(store: RunStore) -> None:
+    played = play(store, builtin("hill-sprints"), skip={2}, stop_after=3)
+    store.end_run(played.run_id, RunStatus.INTERRUPTED, ended=MONDAY + HOUR)
+    point = store.resume_point()
+    assert point is not None
+    assert point.outcomes == (Outcome.COMPLETED, Outcome.COMPLETED, Outcome.SKIPPED)
+    assert (point.phases_done, point.phases_skipped, point.next_index) == (2, 1, 3)
+
+
 def test_a_completed_or_aborted_run_is_not_offered_for_resuming(store: RunStore) -> None:
     session = builtin("hill-sprints")
     play(store, session)

@@ -10,8 +10,8 @@ import pytest
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Digits
-from tui_kit import WALL0, FakeClock, entry, make_app, run_screen
+from textual.widgets import DataTable, Digits, Label
+from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
 
 from hiptimer.catalog import load_catalog
 from hiptimer.cli import main
@@ -158,6 +158,35 @@ async def test_a_run_started_fresh_leaves_the_interrupted_one_in_history_never_o
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(pilot, again)
         assert isinstance(again.screen, HomeScreen)
+
+
+async def test_the_resume_dialog_counts_steps_done_and_skipped_as_the_history_does(tmp_path: Path) -> None:
+    clock = FakeClock()
+    path = tmp_path / "history.sqlite3"
+    store = SqliteStore(path)
+    app = make_app(clock, store=store, start="hill-sprints")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        screen.send(Event.NEXT)  # past the get-ready
+        await follow(app, clock, clock.now + 10)  # the sprint, in full
+        screen.send(Event.DONE)  # at the bottom of the hill
+        screen.send(Event.NEXT)  # the rest skipped
+        await settle(pilot, app)
+        assert screen.controller.state.index == 3
+        app.end_on_signal(signal.SIGTERM)  # killed in the second sprint
+    store.close()
+    history = SqliteStore(path)
+    record = history.records()[0]
+    outcomes = [p.result.outcome for p in record.phases]
+    assert outcomes == [Outcome.COMPLETED, Outcome.COMPLETED, Outcome.SKIPPED]
+    assert (record.phases_done, record.phase_count) == (2, 11)
+    again = make_app(FakeClock(), store=history)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await until_screen(pilot, again, ConfirmScreen)
+        detail = str(again.screen.query_one("#confirm-detail", Label).content)
+        assert "2 of 11 steps done, 1 skipped." in detail
+        assert "Resume at step 4" in detail
 
 
 async def test_run_session_offers_that_sessions_interrupted_run_first() -> None:

@@ -267,9 +267,10 @@ class HiptimerApp(App[None]):
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
         question = f"Resume {entry.session.name}?"
+        skipped = f", {point.phases_skipped} skipped" if point.phases_skipped else ""
         detail = (
-            f"Interrupted run from {started}: {point.phases_done} of {point.phase_count} steps done. "
-            f"Resume at step {point.next_index + 1}, or start fresh."
+            f"Interrupted run from {started}: {point.phases_done} of {point.phase_count} steps done"
+            f"{skipped}. Resume at step {point.next_index + 1}, or start fresh."
         )
         answer = await self.push_screen_wait(ConfirmScreen(question, detail, yes="Resume", no="Start fresh"))
         if not answer:
