@@ -26,7 +26,10 @@ Storage that cannot be used
     a fresh history starts and :attr:`SqliteStore.notice` says where the old file went. A data
     folder that is read-only or full (at open, or at any later write) makes the store keep
     results in memory instead (a :class:`FallbackStore`), with a notice;
-    :meth:`SqliteStore.export_json` saves them elsewhere. See :mod:`hiptimer.store_open`.
+    :meth:`SqliteStore.export_json` saves them elsewhere. If the folder is read-only at open but
+    holds a history file, the store reads that file without writing to it: the views show the
+    past runs and this process's runs together, newest first, and only the new runs are kept in
+    memory (and exported). See :mod:`hiptimer.store_open`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,12 +50,14 @@ from hiptimer.plan import Plan
 from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.results import Outcome, PhaseResult, RunStatus
 from hiptimer.store_open import (
+    ReadOnlyHistory,
     UnusableError,
     close_quietly,
     describe_error,
     is_damage,
     move_aside,
     open_database,
+    open_read_only,
 )
 from hiptimer.store_records import (
     FallbackStore,
@@ -107,6 +113,10 @@ class _State:
     opened: bool = False
     fallback: bool = False
     shadow: FallbackStore = field(default_factory=FallbackStore)
+    read_only: ReadOnlyHistory | None = None
+    """The history file, opened for reading only (``conn`` is its connection then)."""
+    next_id: int = 1
+    """The id of the next run kept in memory while the file is read-only (past the file's ids)."""
 
 
 class SqliteStore:
@@ -133,7 +143,7 @@ class SqliteStore:
 
     @property
     def in_memory(self) -> bool:
-        """Whether results are being kept in memory because the file cannot be written."""
+        """Whether new results are being kept in memory because the file cannot be written."""
         with self._lock:
             self._ready()
             return self._state.fallback
@@ -146,8 +156,11 @@ class SqliteStore:
     def close(self) -> None:
         """Close the database; the next call opens it again."""
         with self._lock:
-            if self._state.conn is not None:
+            if self._state.read_only is not None:
+                self._state.read_only.close()
+            elif self._state.conn is not None:
                 self._state.conn.close()
+            self._state.read_only = None
             self._state.conn = None
             self._state.opened = False
 
@@ -158,14 +171,43 @@ class SqliteStore:
         try:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:
-            self._go_to_memory(str(why))
+            self._read_only(str(why))
             return
         if moved:
             self.notice = f"{self.notice} {moved}" if self.notice else moved
         self._recover()
 
+    def _read_only(self, why: str) -> None:
+        """Keep new results in memory; read the past runs from the file if it can be read."""
+        try:
+            history = open_read_only(self.path, verify=self._verify)
+        except UnusableError as unreadable:
+            self._go_to_memory(f"{why}, and the runs in it cannot be read: {unreadable}")
+            return
+        if history is None:
+            self._go_to_memory(why)
+            return
+        try:
+            last = history.conn.execute("SELECT max(id) FROM runs").fetchone()[0]
+        except sqlite3.Error as exc:
+            history.close()
+            self._go_to_memory(f"{why}, and the runs in it cannot be read: {describe_error(exc)}")
+            return
+        self._state.fallback = True
+        self._state.read_only = history
+        self._state.conn = history.conn
+        self._state.next_id = int(last or 0) + 1
+        told = f"{self.notice} " if self.notice else ""
+        self.notice = (
+            f"{told}History is read-only: {why}. Past runs are shown; new runs are kept in memory "
+            "until hiptimer closes."
+        )
+
     def _go_to_memory(self, why: str) -> None:
         self._state.fallback = True
+        if self._state.read_only is not None:
+            self._state.read_only.close()
+            self._state.read_only = None
         close_quietly(self._state.conn)
         self._state.conn = None
         told = f"{self.notice} " if self.notice else ""
@@ -206,8 +248,16 @@ class SqliteStore:
                     self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
             memory_part()
 
-    def _query(self, read: Callable[[sqlite3.Connection], T], memory: Callable[[FallbackStore], T]) -> T:
+    def _query(
+        self,
+        read: Callable[[sqlite3.Connection], T],
+        memory: Callable[[FallbackStore], T],
+        merge: Callable[[T, T], T] | None = None,
+    ) -> T:
         """``read`` from the file, or ``memory`` when results are kept in memory.
+
+        While the file is read-only, the answer is ``merge(read, memory)`` (``read`` alone without
+        ``merge``): the past runs are in the file, the new ones in memory.
 
         SQLite finds damage in a page only when it reads it (opening checks the whole file only
         with ``verify``): a read that meets damage moves the file aside and reads the new one.
@@ -216,14 +266,20 @@ class SqliteStore:
             for attempt in range(2):
                 self._ready()
                 conn = self._state.conn
-                if self._state.fallback or conn is None:
+                read_only = self._state.read_only is not None
+                if (self._state.fallback and not read_only) or conn is None:
                     break
                 try:
-                    return read(conn)
+                    found = read(conn)
                 except sqlite3.DatabaseError as exc:
                     if attempt == 1 or not is_damage(exc):
                         raise
+                    if read_only:
+                        self._go_to_memory(f"reading {self.path} failed (it is damaged: {exc})")
+                        break
                     self._replace_damaged(exc)
+                    continue
+                return merge(found, memory(self._state.shadow)) if read_only and merge else found
             return memory(self._state.shadow)
 
     def _replace_damaged(self, exc: sqlite3.DatabaseError) -> None:
@@ -248,6 +304,12 @@ class SqliteStore:
         with self._lock:
             self._ready()
             shadow = self._state.shadow
+            if self._state.read_only is not None:
+                # Past the file's ids, so a new run is never mistaken for a past one.
+                run_id = self._state.next_id
+                self._state.next_id += 1
+                shadow.adopt(run_id, plan, definition_hash=definition_hash, started=started)
+                return run_id
             if self._state.fallback:
                 return shadow.start_run(plan, definition_hash=definition_hash, started=started)
             ids: list[int] = []
@@ -358,7 +420,8 @@ class SqliteStore:
 
         def remember() -> None:
             shadow = self._state.shadow
-            if not shadow.holds(run_id) and not self._state.fallback:
+            readable = not self._state.fallback or self._state.read_only is not None
+            if not shadow.holds(run_id) and readable:
                 record = self._query(lambda conn: self._record(conn, run_id), lambda memory: None)
                 plan = self.stored_plan(run_id)
                 if record is not None and plan is not None:
@@ -411,7 +474,13 @@ class SqliteStore:
                     )
             return None
 
-        return self._query(read, lambda memory: memory.resume_point(session_id))
+        def newest(past: ResumePoint | None, new: ResumePoint | None) -> ResumePoint | None:
+            if past is not None and self._state.shadow.runs(past.session_id, limit=1):
+                past = None  # resumed already, or started afresh: either way that run is in memory
+            points = [p for p in (past, new) if p is not None]
+            return max(points, key=lambda p: (p.started, p.run_id), default=None)
+
+        return self._query(read, lambda memory: memory.resume_point(session_id), newest)
 
     def session_history(self, session_ids: Sequence[str], *, now: datetime) -> dict[str, SessionHistory]:
         """When each session was last completed, and how many times since Monday (local time of ``now``)."""
@@ -436,15 +505,30 @@ class SqliteStore:
                 out[sid] = SessionHistory(parse_time(last[0]) if last else None, int(week[0]))
             return out
 
-        return self._query(read, lambda memory: memory.session_history(session_ids, now=now))
+        def both(
+            past: dict[str, SessionHistory], new: dict[str, SessionHistory]
+        ) -> dict[str, SessionHistory]:
+            out = {}
+            for sid in session_ids:
+                old, fresh = past.get(sid, SessionHistory()), new.get(sid, SessionHistory())
+                done = [d for d in (old.last_done, fresh.last_done) if d is not None]
+                out[sid] = SessionHistory(max(done, default=None), old.this_week + fresh.this_week)
+            return out
+
+        return self._query(read, lambda memory: memory.session_history(session_ids, now=now), both)
 
     def runs(self, session_id: str | None = None, *, limit: int = 50, offset: int = 0) -> list[StoredRun]:
         """Runs newest first, without their results."""
 
         def read(conn: sqlite3.Connection) -> list[StoredRun]:
-            return [stored_run_from_row(row) for row in self._run_rows(conn, session_id, None, limit, offset)]
+            count, skip = self._window(limit, offset)
+            return [stored_run_from_row(row) for row in self._run_rows(conn, session_id, None, count, skip)]
 
-        return self._query(read, lambda memory: memory.runs(session_id, limit=limit, offset=offset))
+        def memory(store: FallbackStore) -> list[StoredRun]:
+            count, skip = self._window(limit, offset)
+            return store.runs(session_id, limit=limit if count is None else count, offset=skip)
+
+        return self._query(read, memory, lambda past, new: _newest(past, new, lambda r: r, limit, offset))
 
     def run(self, run_id: int) -> StoredRun | None:
         """One run with its results."""
@@ -453,7 +537,7 @@ class SqliteStore:
             record = self._record(conn, run_id)
             return record.run if record is not None else None
 
-        return self._query(read, lambda memory: memory.run(run_id))
+        return self._query(read, lambda memory: memory.run(run_id), lambda past, new: new or past)
 
     # -- more than the protocol ------------------------------------------------------------------
 
@@ -464,7 +548,7 @@ class SqliteStore:
             row = conn.execute("SELECT plan_json FROM runs WHERE id = ?", (run_id,)).fetchone()
             return plan_from_json(row[0]) if row is not None else None
 
-        return self._query(read, lambda memory: memory.plan(run_id))
+        return self._query(read, lambda memory: memory.plan(run_id), lambda past, new: new or past)
 
     def records(
         self,
@@ -477,20 +561,41 @@ class SqliteStore:
         """Runs with their phases, newest first; ``since`` keeps runs started at or after it."""
 
         def read(conn: sqlite3.Connection) -> list[RunRecord]:
-            rows = self._run_rows(conn, session_id, since, limit, offset)
+            count, skip = self._window(limit, offset)
+            rows = self._run_rows(conn, session_id, since, count, skip)
             phases = self._phases(conn, [int(r["id"]) for r in rows])
             return [record_from_row(row, phases.get(int(row["id"]), ())) for row in rows]
 
-        return self._query(
-            read, lambda memory: memory.records(session_id, since=since, limit=limit, offset=offset)
-        )
+        def memory(store: FallbackStore) -> list[RunRecord]:
+            count, skip = self._window(limit, offset)
+            return store.records(session_id, since=since, limit=count, offset=skip)
+
+        return self._query(read, memory, lambda past, new: _newest(past, new, lambda r: r.run, limit, offset))
 
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
         with self._lock:
             return self._state.shadow.export_json(path)
 
+    def memory_runs(self) -> list[StoredRun]:
+        """The runs kept only in memory (what :meth:`export_json` writes), newest first.
+
+        Empty while the file is written. While it is read-only, :meth:`runs` lists the past runs
+        too; these are the new ones.
+        """
+        with self._lock:
+            self._ready()
+            if not self._state.fallback:
+                return []
+            return self._state.shadow.runs(limit=sys.maxsize)
+
     # -- internals --------------------------------------------------------------------------------
+
+    def _window(self, limit: int | None, offset: int) -> tuple[int | None, int]:
+        """The runs to read for a page: while the file is read-only, each half's newest up to its end."""
+        if self._state.read_only is None:
+            return limit, offset
+        return (None if limit is None else offset + limit), 0
 
     def _mirror(self, run_id: int, change: Callable[[FallbackStore], None]) -> None:
         if self._state.shadow.holds(run_id):
@@ -547,8 +652,8 @@ class SqliteStore:
         that phase was).
         """
         conn = self._state.conn
-        if conn is None:
-            return
+        if conn is None or self._state.read_only is not None:
+            return  # a read-only file keeps its runs as they are
         now = self._clock()
         try:
             rows = conn.execute(
@@ -603,6 +708,19 @@ def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[
     store = SqliteStore(path, verify=verify)
     store.open()
     return store, store.notice
+
+
+def _newest(
+    past: Sequence[T], new: Sequence[T], run_of: Callable[[T], StoredRun], limit: int | None, offset: int
+) -> list[T]:
+    """One page of the runs read from the file and those kept in memory, newest first.
+
+    A run in both (a past run resumed in memory) is taken from memory.
+    """
+    held = {run_of(item).run_id for item in new}
+    both = [*new, *(item for item in past if run_of(item).run_id not in held)]
+    both.sort(key=lambda item: (run_of(item).started, run_of(item).run_id), reverse=True)
+    return both[offset:] if limit is None else both[offset : offset + limit]
 
 
 def _held_elsewhere(pid: object, heartbeat: datetime, now: datetime) -> bool:

@@ -4,7 +4,8 @@ A file that is not SQLite, is damaged (``PRAGMA quick_check`` fails, or SQLite r
 while opening it) or was written by a newer hiptimer (a higher ``user_version``) is renamed to
 ``history.sqlite3.damaged-20240501T073000`` or ``.newer-...`` together with its ``-wal`` and
 ``-shm`` files (never deleted), and a fresh file is started. A folder or file that cannot be
-written raises :class:`UnusableError` with the reason in the user's words.
+written raises :class:`UnusableError` with the reason in the user's words; such a file can still
+be read with :func:`open_read_only`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,25 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from hiptimer.store_schema import SCHEMA_VERSION, migrate
 
-__all__ = ["UnusableError", "close_quietly", "describe_error", "is_damage", "move_aside", "open_database"]
+__all__ = [
+    "ReadOnlyHistory",
+    "UnusableError",
+    "close_quietly",
+    "describe_error",
+    "is_damage",
+    "move_aside",
+    "open_database",
+    "open_read_only",
+]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _DAMAGED_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
@@ -83,6 +95,134 @@ def open_database(
             f"It was moved to {moved}; a new history starts."
         )
     raise UnusableError(f"cannot open {path} even after moving the old file aside")
+
+
+class ReadOnlyHistory:
+    """A history file opened for reading only, and the scratch copy it may be read from.
+
+    Attributes:
+        conn: The connection (autocommit mode, usable from any one thread at a time).
+        scratch: The temporary folder holding a copy of the file, if it is read from a copy.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, scratch: tempfile.TemporaryDirectory[str] | None) -> None:
+        self.conn = conn
+        self.scratch = scratch
+
+    def close(self) -> None:
+        """Close the connection and remove the scratch copy."""
+        close_quietly(self.conn)
+        if self.scratch is not None:
+            with contextlib.suppress(OSError):
+                self.scratch.cleanup()
+
+
+def open_read_only(path: Path, *, verify: bool = True) -> ReadOnlyHistory | None:
+    """Open an existing history file that cannot be written, to read the runs in it.
+
+    Nothing is written next to it. A file in WAL mode needs its ``-shm`` and ``-wal`` to be read in
+    place; without them it is opened as immutable (a cleanly closed file has no ``-wal``), or, if
+    a ``-wal`` holds runs not yet in the file, read from a temporary copy of both. An older
+    schema is read from a temporary copy brought up to date; the file itself is never changed.
+
+    Args:
+        path: The history file.
+        verify: Run ``PRAGMA quick_check``.
+
+    Returns:
+        The opened history, or None when there is no history in the file to read.
+
+    Raises:
+        UnusableError: The file cannot be read; the message says why, in the user's words.
+    """
+    problem = _not_sqlite(path)
+    if problem is not None:
+        raise UnusableError(problem[1])
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    history: ReadOnlyHistory | None = None
+    try:
+        history = _open_in_place(path)
+        version = int(history.conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise UnusableError(
+                f"a newer hiptimer wrote it (schema {version}; this one reads up to {SCHEMA_VERSION})"
+            )
+        if version == 0:
+            history.close()
+            return None
+        if version < SCHEMA_VERSION:
+            history.close()
+            history = _open_copy(path, upgrade=True)
+        if verify:
+            rows = [str(r[0]) for r in history.conn.execute("PRAGMA quick_check").fetchall()]
+            if rows != ["ok"]:
+                raise UnusableError(f"it is damaged ({'; '.join(rows[:3])})")
+        return history
+    except sqlite3.DatabaseError as exc:
+        if history is not None:
+            history.close()
+        why = f"it is damaged ({exc})" if is_damage(exc) else describe_error(exc)
+        raise UnusableError(why) from exc
+    except BaseException:
+        if history is not None:
+            history.close()
+        raise
+
+
+def _open_in_place(path: Path) -> ReadOnlyHistory:
+    """Read ``path`` where it lies (``mode=ro``), else as immutable, else from a copy."""
+    uri = path.resolve().as_uri()
+    conn = _connect_uri(f"{uri}?mode=ro")
+    try:
+        # The first read opens the file (and, in WAL mode, its -shm and -wal).
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return ReadOnlyHistory(conn, None)
+    except sqlite3.OperationalError:
+        close_quietly(conn)
+    if Path(f"{path}-wal").exists():
+        # Runs may be in the -wal alone: immutable would not see them, a copy does.
+        return _open_copy(path, upgrade=False)
+    conn = _connect_uri(f"{uri}?immutable=1")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        close_quietly(conn)
+        raise
+    return ReadOnlyHistory(conn, None)
+
+
+def _open_copy(path: Path, *, upgrade: bool) -> ReadOnlyHistory:
+    """Copy ``path`` and its ``-wal`` to a temporary folder and open the copy there."""
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="hiptimer-history-")
+    except OSError as exc:
+        raise UnusableError(f"it cannot be copied to read it ({describe_error(exc)})") from exc
+    conn: sqlite3.Connection | None = None
+    try:
+        copy = Path(scratch.name) / path.name
+        shutil.copyfile(path, copy)
+        if Path(f"{path}-wal").exists():
+            shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        conn = _connect(copy)
+        if upgrade:
+            migrate(conn)
+        else:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return ReadOnlyHistory(conn, scratch)
+    except BaseException as exc:
+        close_quietly(conn)
+        with contextlib.suppress(OSError):
+            scratch.cleanup()
+        if isinstance(exc, OSError):
+            raise UnusableError(f"it cannot be copied to read it ({describe_error(exc)})") from exc
+        raise
+
+
+def _connect_uri(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def _connect(path: Path) -> sqlite3.Connection:
