@@ -347,13 +347,17 @@ def _clean_loc(loc: Sequence[str | int], data: Any) -> Key:
     """Pydantic's error path as a path into the file.
 
     A discriminated union adds the step's ``type`` tag (``steps, 2, hold, seconds``) and a dict
-    key error adds ``[key]``; neither is in the file, so both are dropped.
+    key error adds ``[key]``; neither is in the file, so both are dropped. The tag is only the
+    part right after the list index: in ``steps, 0, reps, reps`` the second ``reps`` is the key.
     """
     out: list[str | int] = []
     node: Any = data
+    after_index = False
     for part in loc:
-        if isinstance(node, dict) and out and isinstance(out[-1], int) and node.get("type") == part:
+        if after_index and isinstance(node, dict) and node.get("type") == part:
+            after_index = False
             continue
+        after_index = isinstance(part, int)
         if part == "[key]":
             continue
         out.append(part)

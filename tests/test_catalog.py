@@ -90,6 +90,43 @@ def test_a_wrong_type_points_at_its_key(tmp_path: Path) -> None:
     assert only_error(path) == f"{path}:5:1: steps[0].seconds: Input should be a valid number (got 'ten')"
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2.5", "Input should be a valid integer (got 2.5)"),
+        ("0", "Input should be greater than or equal to 1 (got 0)"),
+        ('"10"', "Input should be a valid integer (got '10')"),
+        ("1001", "Input should be less than or equal to 1000 (got 1001)"),
+    ],
+)
+def test_a_bad_rep_count_names_the_reps_key_and_points_at_it(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    # The step's type is "reps" too: only the type tag pydantic adds is dropped, not the key.
+    path = write(tmp_path, "b.toml", f'name = "B"\n[[steps]]\ntype = "reps"\nname = "R"\nreps = {value}\n')
+    assert only_error(path) == f"{path}:5:1: steps[0].reps: {message}"
+
+
+def test_a_bad_rep_count_in_an_inline_table_in_a_repeat_block_names_the_reps_key(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "inline-reps.toml",
+        """
+        name = "B"
+        [[steps]]
+        type = "repeat"
+        times = 2
+        steps = [
+          { type = "hold", name = "H", seconds = 5 },
+          { type = "reps", name = "R", reps = -1 },
+        ]
+        """,
+    )
+    assert only_error(path) == (
+        f"{path}:7:32: steps[0].steps[1].reps: Input should be greater than or equal to 1 (got -1)"
+    )
+
+
 def test_a_negative_time_in_a_nested_repeat_block_points_at_its_own_line(tmp_path: Path) -> None:
     path = write(
         tmp_path,
