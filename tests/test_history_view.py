@@ -27,6 +27,7 @@ from hiptimer.tui.history_data import (
 )
 from hiptimer.tui.screens.history import table_layout
 from hiptimer.tui.widgets.chart import chart_rows
+from hiptimer.tui.widgets.steps_table import fit_step
 
 DAY = timedelta(days=1)
 
@@ -222,3 +223,20 @@ def test_a_page_reads_one_run_more_than_it_shows_to_know_if_there_are_older_ones
     cells = run_cells(first.records[0])
     assert (cells["status"], cells["steps"], cells["what"]) == ("done", "20/20", "10 repeats")
     assert RunStatus.COMPLETED is first.records[0].run.status
+
+
+@pytest.mark.parametrize(
+    ("step", "width", "shown"),
+    [
+        ("Kneeling hip-flexor 1/3 L", 25, "Kneeling hip-flexor 1/3 L"),
+        ("Kneeling hip-flexor 1/3 L", 20, "Kneeling hip-… 1/3 L"),
+        ("Knee-to-chest bridge R", 15, "Knee-to-ches… R"),
+        ("Marching bridge", 10, "Marching…"),
+        ("Kneeling hip-flexor 1/3 L", 6, "Kneel…"),
+    ],
+)
+def test_a_long_step_is_shortened_in_the_middle_keeping_its_set_and_side(
+    step: str, width: int, shown: str
+) -> None:
+    assert fit_step(step, width) == shown
+    assert len(fit_step(step, width)) <= width

@@ -7,7 +7,7 @@ be woken, as the real timer would; no test waits on real time.
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Label, Static
+from textual.widgets import DataTable, Label, Static
 from tui_kit import T0, FakeClock, RecordingPlayer, follow, make_app, run_screen
 
 from hiptimer.cues import Cue
@@ -265,6 +265,33 @@ async def test_a_whole_session_ends_in_the_summary_with_planned_against_actual()
         run = store.run(1)
         assert run is not None and run.status is RunStatus.COMPLETED
         assert player.cues[-1] is Cue.DONE
+
+
+async def test_the_summary_fits_a_small_terminal_as_the_run_detail_does() -> None:
+    clock = FakeClock()
+    app = make_app(clock, start="pre-run-hips")
+    async with app.run_test(size=(50, 16)) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        while isinstance(app.screen, RunScreen):  # each step said done
+            screen.send(Event.DONE)
+            await pilot.pause()
+        await settle(pilot, app)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        table = summary.query_one("#summary-table", DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["Step", "Result", "Done", "Planned"]
+        assert table.max_scroll_x == 0  # every column in sight, no scrolling sideways
+        steps = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert any("…" in step for step in steps)  # long names shortened...
+        for step, result in zip(steps, summary.state.results, strict=True):
+            assert step[:4] == result.label[:4]
+            if result.side is not None:  # ...keeping the side
+                assert step.endswith(f" {result.side.value[0].upper()}")
+        assert table.region.height >= 6 and table.region.bottom <= 16
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert len(table.columns) == 7
 
 
 async def test_m_mutes_the_cues_and_remembers_it_and_question_mark_lists_the_keys() -> None:

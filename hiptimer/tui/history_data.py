@@ -34,6 +34,7 @@ __all__ = [
     "load_chart",
     "load_page",
     "load_plan",
+    "result_cells",
     "run_cells",
     "status_text",
     "totals_text",
@@ -209,35 +210,41 @@ def load_plan(store: RunStore, run_id: int) -> Plan | None:
     return cast("Callable[[int], Plan | None]", plan_of)(run_id)
 
 
-def _phase_cells(index: int, result: PhaseResult | None, phase: Phase | None) -> tuple[str, ...]:
-    source = result if result is not None else phase
-    assert source is not None
-    label = source.label
+def _step_label(source: Phase | PhaseResult) -> str:
     if source.set_count > 1:
-        label = f"{label} {source.set_index}/{source.set_count}"
-    side = source.side.value if source.side else ""
-    if result is None:
-        assert phase is not None
-        return (
-            str(index + 1),
-            label,
-            side,
-            planned_text(phase.seconds, phase.reps, phase),
-            "-",
-            "",
-            "not reached",
-        )
+        return f"{source.label} {source.set_index}/{source.set_count}"
+    return source.label
+
+
+def result_cells(result: PhaseResult, phase: Phase | None = None) -> tuple[str, ...]:
+    """A step's cells, as the summary and a run's detail show them: "#", step, side, planned,
+    actual, reps and how it ended (``phase``, when known, gives a range such as "5-10 s")."""
     reps = ""
     if result.reps_done is not None:
         reps = f"{result.reps_done}" + (f"/{result.reps_target}" if result.reps_target else "")
     return (
-        str(index + 1),
-        label,
-        side,
+        str(result.index + 1),
+        _step_label(result),
+        result.side.value if result.side else "",
         planned_text(result.planned_seconds, result.reps_target, phase),
         clock_text(result.actual_seconds + 0.5),
         reps,
         outcome_text(result),
+    )
+
+
+def _phase_cells(index: int, result: PhaseResult | None, phase: Phase | None) -> tuple[str, ...]:
+    if result is not None:
+        return result_cells(result, phase)
+    assert phase is not None
+    return (
+        str(index + 1),
+        _step_label(phase),
+        phase.side.value if phase.side else "",
+        planned_text(phase.seconds, phase.reps, phase),
+        "-",
+        "",
+        "not reached",
     )
 
 

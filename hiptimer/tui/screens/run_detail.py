@@ -7,27 +7,15 @@ from typing import ClassVar
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import Footer, Label
 
 from hiptimer.results import RunStatus
 from hiptimer.store_records import RunRecord
 from hiptimer.tui.history_data import RunDetail, detail_rows, load_plan, totals_text
 from hiptimer.tui.screens.base import HiptimerScreen
+from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
 
-__all__ = ["RunDetailScreen", "narrow_cells"]
-
-_COLUMNS = ("#", "Step", "Side", "Planned", "Actual", "Reps", "Result")
-_NARROW_COLUMNS = ("Step", "Result", "Done", "Planned")
-
-NARROW_WIDTH = 72
-"""Below this many columns: the step with its side, how it ended, what was done, what was planned."""
-
-
-def narrow_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """A detail row for a narrow terminal: side as L or R after the step, reps or time as "Done"."""
-    _, label, side, planned, actual, reps, result = cells
-    step = f"{label} {side[:1].upper()}" if side else label
-    return step, result, reps or actual, planned
+__all__ = ["RunDetailScreen"]
 
 
 class RunDetailScreen(HiptimerScreen):
@@ -63,7 +51,6 @@ class RunDetailScreen(HiptimerScreen):
         super().__init__()
         self.detail = RunDetail(record)
         """The run, and its plan once it has been read."""
-        self._narrow = False
 
     def compose(self) -> ComposeResult:
         run = self.detail.record.run
@@ -75,7 +62,7 @@ class RunDetailScreen(HiptimerScreen):
         title.set_class(run.status in (RunStatus.ABORTED, RunStatus.INTERRUPTED), "-stopped")
         yield title
         yield Label(totals_text(self.detail.record), id="detail-totals", markup=False)
-        yield DataTable(id="steps", cursor_type="row", zebra_stripes=True)
+        yield StepsTable(id="steps")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -84,10 +71,7 @@ class RunDetailScreen(HiptimerScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 20, "-short")
-        narrow = event.size.width < NARROW_WIDTH
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self._fill()
+        self.query_one(StepsTable).narrow = event.size.width < NARROW_WIDTH
 
     @work(exclusive=True, group="run-detail")
     async def load_plan(self) -> None:
@@ -99,14 +83,7 @@ class RunDetailScreen(HiptimerScreen):
             self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear(columns=True)
-        table.add_columns(*(_NARROW_COLUMNS if self._narrow else _COLUMNS))
-        for cells in detail_rows(self.detail):
-            table.add_row(*(narrow_cells(cells) if self._narrow else cells), key=cells[0])
-        if table.row_count:
-            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        self.query_one(StepsTable).show_steps(detail_rows(self.detail))
 
     def action_back(self) -> None:
         """Back to the list of runs."""

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Label
+from textual.widgets import Button, Footer, Label
 
 from hiptimer.engine import RunState, Status
 from hiptimer.results import Outcome
-from hiptimer.tui.text import clock_text, outcome_text, planned_text
+from hiptimer.tui.history_data import result_cells
+from hiptimer.tui.text import clock_text
+from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
 
 if TYPE_CHECKING:
     from hiptimer.tui.app import HiptimerApp
@@ -23,6 +25,8 @@ __all__ = ["SummaryScreen"]
 
 class SummaryScreen(Screen[None]):
     """Each phase reached: planned against actual, reps, how it ended; totals on top.
+
+    A narrow terminal gets the run detail's four columns; a short one, less margin.
 
     Args:
         state: The run's final state.
@@ -43,31 +47,19 @@ class SummaryScreen(Screen[None]):
         title.set_class(self.state.status is not Status.FINISHED, "-stopped")
         yield title
         yield Label(self._totals(), id="summary-totals")
-        yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
+        yield StepsTable(id="summary-table")
         with Horizontal(id="summary-buttons"):
             yield Button("Back to home (enter)", id="home-button", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("#", "Step", "Side", "Planned", "Actual", "Reps", "Result")
-        for result in self.state.results:
-            sets = f" {result.set_index}/{result.set_count}" if result.set_count > 1 else ""
-            reps = ""
-            if result.reps_done is not None:
-                reps = f"{result.reps_done}" + (f"/{result.reps_target}" if result.reps_target else "")
-            table.add_row(
-                str(result.index + 1),
-                f"{result.label}{sets}",
-                result.side.value if result.side else "",
-                planned_text(result.planned_seconds, result.reps_target),
-                clock_text(result.actual_seconds + 0.5),
-                reps,
-                outcome_text(result),
-                key=str(result.index),
-            )
+        self.query_one(StepsTable).show_steps([result_cells(result) for result in self.state.results])
         # History that could not be saved is offered for export once the run is over.
         cast("HiptimerApp", self.app).unsaved.offer_after_run()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < 20, "-short")
+        self.query_one(StepsTable).narrow = event.size.width < NARROW_WIDTH
 
     def _title(self) -> str:
         name = self.state.plan.session_name
