@@ -5,25 +5,28 @@ Exit codes: 0 ok, 1 invalid input (a bad session file, a failed check, an unknow
 
 The listing and previewing commands (``--version``, ``list``, ``show``, ``check``, ``schema``)
 never import Textual, so they start fast; only the commands that open the app import it, inside
-their own functions.
+their own functions. The same goes for the rest: each command imports what it uses when it runs
+(the session model and pydantic, the history file), so ``--version`` and ``--help`` load none of it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hiptimer import __version__
-from hiptimer.catalog import Catalog, CatalogEntry, LoadError, SessionNotFoundError, load_catalog, load_file
-from hiptimer.model import Schedule, ScheduleWhen, Session
-from hiptimer.plan import Phase, Plan, compile_plan, format_seconds
+
+if TYPE_CHECKING:  # imported where they are used, so a command loads only what it needs
+    from pathlib import Path
+
+    from hiptimer.catalog import Catalog, CatalogEntry, LoadError
+    from hiptimer.history_cli import HistoryLookup
+    from hiptimer.model import Schedule, Session
+    from hiptimer.plan import Phase, Plan
 
 __all__ = ["CliHooks", "SessionStatus", "build_parser", "main"]
 
@@ -50,6 +53,12 @@ def _no_reasons(session: Session) -> Mapping[str, str]:
     return {}
 
 
+def _load_catalog() -> Catalog:
+    from hiptimer.catalog import load_catalog
+
+    return load_catalog()
+
+
 @dataclass(frozen=True, slots=True)
 class CliHooks:
     """What the commands need from the rest of hiptimer, handed in so tests can replace it.
@@ -61,22 +70,35 @@ class CliHooks:
         reasons: Why each progression is at today's target ("last run completed 7 repeats -> 8 today").
     """
 
-    catalog: Callable[[], Catalog] = load_catalog
+    catalog: Callable[[], Catalog] = _load_catalog
     status: Callable[[CatalogEntry], SessionStatus] = _no_status
     targets: Callable[[Session], Mapping[str, float]] = _start_targets
     reasons: Callable[[Session], Mapping[str, str]] = _no_reasons
 
 
 def _default_hooks() -> CliHooks:
-    """The real hooks: last done, due and today's targets come from the history file."""
-    from hiptimer.history_cli import HistoryLookup  # late: only the commands that read history
+    """The real hooks: last done, due and today's targets come from the history file.
 
-    lookup = HistoryLookup()
+    The history is looked up on first use, so the commands that never read it (``check``,
+    ``schema``, ``run``) do not import it.
+    """
+    found: list[HistoryLookup] = []
+
+    def lookup() -> HistoryLookup:
+        if not found:
+            from hiptimer.history_cli import HistoryLookup  # late: only the commands that read history
+
+            found.append(HistoryLookup())
+        return found[0]
 
     def status(entry: CatalogEntry) -> SessionStatus:
-        return SessionStatus(lookup.last_done(entry.session, never="-"), lookup.due(entry.session))
+        return SessionStatus(lookup().last_done(entry.session, never="-"), lookup().due(entry.session))
 
-    return CliHooks(status=status, targets=lookup.targets, reasons=lookup.reasons)
+    return CliHooks(
+        status=status,
+        targets=lambda session: lookup().targets(session),
+        reasons=lambda session: lookup().reasons(session),
+    )
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -172,6 +194,8 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
+    from hiptimer.plan import compile_plan
+
     catalog = hooks.catalog()
     rows = [("ID", "NAME", "TIME", "WHEN", "LAST DONE", "DUE", "FROM")]
     for entry in catalog:
@@ -197,6 +221,9 @@ def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
+    from hiptimer.catalog import SessionNotFoundError
+    from hiptimer.plan import compile_plan
+
     try:
         entry = hooks.catalog().find(args.session)
     except SessionNotFoundError as exc:
@@ -237,6 +264,11 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
+    from pathlib import Path
+
+    from hiptimer.catalog import load_file
+    from hiptimer.plan import compile_plan
+
     files, errors = _expand(Path(p) for p in args.files)
     _print_errors(errors)
     failed = bool(errors)
@@ -252,6 +284,10 @@ def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
+    import json
+
+    from hiptimer.model import Session
+
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Session.model_json_schema()}
     print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
@@ -278,6 +314,8 @@ def _port(text: str) -> int:
 
 
 def _token(text: str) -> str:
+    import re
+
     if text and not re.fullmatch(r"[A-Za-z0-9._~-]{8,}", text):
         raise argparse.ArgumentTypeError("a token needs 8 or more letters, digits or . _ ~ -")
     return text
@@ -314,6 +352,8 @@ def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
         )
         return 1
     if args.session is not None:
+        from hiptimer.catalog import SessionNotFoundError
+
         try:
             hooks.catalog().find(args.session)
         except SessionNotFoundError as exc:
@@ -364,6 +404,8 @@ _COMMANDS = (
 
 def schedule_text(schedule: Schedule) -> str:
     """The schedule hint in words: "before a run", "2x a week, non-running days"."""
+    from hiptimer.model import ScheduleWhen
+
     when = {
         ScheduleWhen.BEFORE_RUN: "before a run",
         ScheduleWhen.MID_RUN: "during a run",
@@ -413,6 +455,8 @@ def _phase_table(phases: Sequence[Phase]) -> str:
 
 
 def _target_text(phase: Phase) -> str:
+    from hiptimer.plan import format_seconds
+
     if phase.timed:
         return phase.target_text()
     return f"{phase.target_text()} (~{format_seconds(phase.estimate_seconds)})"
@@ -426,6 +470,8 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _wrap(text: str, indent: str) -> str:
+    import textwrap
+
     return textwrap.fill(" ".join(text.split()), width=96, initial_indent=indent, subsequent_indent=indent)
 
 
@@ -436,6 +482,8 @@ def _print_errors(errors: Iterable[LoadError]) -> None:
 
 def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
     """Files as given; a folder stands for the ``*.toml`` files in it (an error if none)."""
+    from hiptimer.catalog import LoadError
+
     files: list[Path] = []
     errors: list[LoadError] = []
     for path in paths:

@@ -17,13 +17,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from hiptimer.history_format import CSV_COLUMNS, csv_rows, history_document
-from hiptimer.model import Session
-from hiptimer.ports import SessionHistory
-from hiptimer.progression import TodayTargets, due_text, last_done_text, today_targets
-from hiptimer.store import HistorySource, RunRecord, SqliteStore, open_store, recent_runs
+if TYPE_CHECKING:  # imported where they are used: every command builds the parser with this module
+    from hiptimer.model import Session
+    from hiptimer.ports import SessionHistory
+    from hiptimer.progression import TodayTargets
+    from hiptimer.store import HistorySource, RunRecord, SqliteStore
 
 __all__ = [
     "TABLE_LIMIT",
@@ -103,6 +103,9 @@ def run_history(
     Returns:
         The exit code (0).
     """
+    from hiptimer.history_format import CSV_COLUMNS, csv_rows, history_document
+    from hiptimer.store import SqliteStore
+
     out = out or sys.stdout
     err = err or sys.stderr
     if source is None:
@@ -132,6 +135,7 @@ def run_history(
 
 def _open_history(err: TextIO) -> SqliteStore | None:
     from hiptimer.locations import history_db_path
+    from hiptimer.store import open_store
 
     path = history_db_path()
     if not path.exists():
@@ -211,6 +215,8 @@ class HistoryLookup:
 
                 self._path = history_db_path()
             if self._path.exists():
+                from hiptimer.store import open_store
+
                 self._store, _ = open_store(self._path, verify=False)
         return self._store
 
@@ -229,6 +235,8 @@ class HistoryLookup:
 
     def history(self, session_id: str) -> SessionHistory:
         """Last done and runs this week of one session."""
+        from hiptimer.ports import SessionHistory
+
         if session_id not in self._histories:
             store = self._open()
             found = store.session_history([session_id], now=self.now()) if store is not None else {}
@@ -238,15 +246,22 @@ class HistoryLookup:
 
     def last_done(self, session: Session, *, never: str = "never") -> str:
         """ "today", "3 days ago", or ``never`` if it was never completed."""
+        from hiptimer.progression import last_done_text
+
         last = self.history(session.id).last_done
         return never if last is None else last_done_text(last, self.now())
 
     def due(self, session: Session) -> str:
         """ "1/2 this week", "before your next run"."""
+        from hiptimer.progression import due_text
+
         return due_text(session.schedule, self.history(session.id))
 
     def today(self, session: Session) -> TodayTargets:
         """Today's targets of ``session`` and why."""
+        from hiptimer.progression import today_targets
+        from hiptimer.store import recent_runs
+
         if session.id not in self._today:
             store = self._open()
             runs = recent_runs(store, session.id) if store is not None and session.progression else []

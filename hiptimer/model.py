@@ -22,6 +22,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from hiptimer.choices import Sides, Voice
+
 __all__ = [
     "SESSION_ID_PATTERN",
     "Cues",
@@ -64,26 +66,6 @@ class _Strict(BaseModel):
     """Base of every table in a session file: unknown keys are errors; values are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Sides(StrEnum):
-    """How a one-sided move is split between the legs."""
-
-    NONE = "none"
-    """Both legs at once, or it does not matter."""
-    EACH = "each"
-    """All sets on the left leg, then switch, then all sets on the right."""
-    ALTERNATE = "alternate"
-    """Left, right, left, right: one set per side in turn."""
-
-
-class Voice(StrEnum):
-    """What the phase-start cue sounds like."""
-
-    SPEECH = "speech"
-    """Say the phase aloud ("kneeling hip-flexor, left leg, 60 seconds")."""
-    TONES = "tones"
-    """Tones only."""
 
 
 class ScheduleWhen(StrEnum):

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hiptimer.model import Session
 from hiptimer.plan import Plan
 from hiptimer.ports import MemoryStore, RunStore, StoredRun
 from hiptimer.results import PhaseResult, RunStatus
+
+if TYPE_CHECKING:  # the history is read without the session schema (and pydantic)
+    from hiptimer.model import Session
 
 __all__ = ["FallbackStore", "HistorySource", "RunRecord", "SavedPhase", "definition_hash", "recent_runs"]
 

@@ -25,7 +25,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from hiptimer.model import Voice
+from hiptimer.choices import Voice
 from hiptimer.plan import Phase, PhaseKind, Plan, Side
 from hiptimer.ports import StoredRun
 from hiptimer.results import Outcome, PhaseResult, RunStatus

@@ -1,0 +1,61 @@
+"""Each command loads only what it uses, so the quick ones start quickly.
+
+Importing is most of a command's start-up time (``bench/startup.py`` measures it): pydantic and
+the session schema cost about a tenth of a second, Textual several. Each command runs here in a
+fresh interpreter, and what it imported is checked afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hiptimer.store import open_store
+
+SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
+
+_PROBE = """
+import json, sys
+from hiptimer.cli import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, out)
+"""
+
+HEAVY = {"pydantic", "textual", "sqlite3", "platformdirs"}
+
+CASES = [
+    (["--version"], set()),
+    (["--help"], set()),
+    (["schema"], {"pydantic"}),
+    (["check", str(SESSIONS / "hill-sprints.toml")], {"pydantic", "platformdirs"}),
+    (["history"], {"sqlite3", "platformdirs"}),
+    (["list"], {"pydantic", "sqlite3", "platformdirs"}),
+    (["show", "hill-sprints"], {"pydantic", "sqlite3", "platformdirs"}),
+]
+"""Each command, and the heavy packages it may load (the history file exists: list, show and
+history open it)."""
+
+
+@pytest.mark.parametrize(("argv", "allowed"), CASES, ids=[" ".join(a[:1]) for a, _ in CASES])
+def test_a_command_imports_only_what_it_uses(argv: list[str], allowed: set[str], tmp_path: Path) -> None:
+    store, _ = open_store(Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3")
+    store.close()
+    report = tmp_path / "imported.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(report), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(report.read_text())
+    assert result["code"] == 0, done.stderr
+    loaded = HEAVY & set(result["modules"])
+    assert loaded <= allowed, f"hiptimer {' '.join(argv)} imported {sorted(loaded - allowed)}"
