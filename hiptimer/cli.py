@@ -156,6 +156,9 @@ def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> in
     Returns:
         The exit code.
     """
+    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:
+        print(f"hiptimer {__version__}")  # what argparse prints, without building every command's parser
+        return 0
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
