@@ -110,9 +110,19 @@ def test_show_prints_each_phase_with_side_set_round_and_target(capsys: pytest.Ca
     assert len(phases) == 18
     assert phases[7] == ["8.", "Kneeling", "hip-flexor", "(left)", "set", "1/3", "1:00"]
     assert phases[12] == ["13.", "Switch", "legs", "10", "s"]
-    assert phases[0] == ["1.", "Knee-to-chest", "bridge", "(left)", "10", "reps", "(~30", "s)"]
+    assert phases[0] == ["1.", "Knee-to-chest", "bridge", "(left)", "10", "reps", "@", "3", "s"]
+    assert phases[3] == ["4.", "Marching", "bridge", "10", "reps", "@", "2", "s"]
     assert "       Lunge forward and set the back knee down." in out
-    assert "Total: ~9:30 in 18 phases (plus 5 s to get ready)" in out
+    assert "Total: 9:00 in 18 phases (plus 5 s to get ready)" in out
+    assert "~" not in out  # every rep is paced: nothing in this routine is a guess
+
+
+def test_show_marks_counted_reps_and_the_total_as_estimates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", "strength-for-speed")
+    assert (code, err) == (0, "")
+    phases = [line.split() for line in out.splitlines() if line[:5].strip().rstrip(".").isdigit()]
+    assert phases[0] == ["1.", "Mountain", "climbers", "10", "reps", "(~30", "s)"]
+    assert "Total: ~5:10 in 13 phases (plus 10 s to get ready)" in out
     assert "~ marks an estimate" in out
 
 
@@ -156,7 +166,7 @@ def test_check_says_ok_with_phases_and_time_for_valid_files(capsys: pytest.Captu
     assert (code, err) == (0, "")
     assert out.splitlines() == [
         "ok: sessions/hill-sprints.toml (11 phases, ~12:40)",
-        "ok: sessions/pre-run-hips.toml (18 phases, ~9:30)",
+        "ok: sessions/pre-run-hips.toml (18 phases, 9:00)",
     ]
 
 

@@ -83,7 +83,11 @@ def test_the_pre_run_bridges_and_swings_are_10_reps_per_leg() -> None:
         ("Swinging drill", Side.LEFT, 10),
         ("Swinging drill", Side.RIGHT, 10),
     ]
-    assert all(p.counted and not p.timed for p in plan.phases if p.kind is PhaseKind.REPS)
+    # Done on the floor with busy hands: the timer paces every rep, with a tick, and moves on.
+    paced = [(p.pace, p.seconds, p.pace_ticks) for p in plan.phases if p.kind is PhaseKind.REPS]
+    assert paced == [(3, 30, True), (3, 30, True), (2, 20, True), (2, 20, True), (2, 20, True)]
+    assert not any(p.counted for p in plan.phases)
+    assert all(p.timed for p in plan.phases)
 
 
 def test_hill_sprints_are_four_rounds_with_three_minutes_rest_between_and_none_after_the_last() -> None:

@@ -106,7 +106,7 @@ async def test_h_on_home_opens_the_history_with_the_newest_run_first(store: Coun
             "Pre-run hip routine",
             "stopped",
             "9/18",
-            "3:56",
+            "3:26",
             "reps 50/50",
         ]
         assert shown[1][:3] == ["2025-05-13 06:30", "Strength for speed", "done"]
@@ -158,7 +158,7 @@ async def test_enter_shows_a_runs_steps_planned_against_done_and_escape_goes_bac
             == "Pre-run hip routine · 14 May 2025, 06:30"
         )
         assert str(detail.query_one("#detail-totals", Label).content) == (
-            "stopped · 3:56 · 9 of 18 steps done · reps 50/50"
+            "stopped · 3:26 · 9 of 18 steps done · reps 50/50"
         )
         table = detail.query_one(DataTable)
         steps = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]

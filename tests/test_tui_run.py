@@ -181,9 +181,10 @@ async def test_n_skips_and_b_restarts_the_step_or_goes_back_one_at_its_start() -
 async def test_counted_reps_go_up_with_r_and_plus_down_with_minus_and_end_at_the_target() -> None:
     clock = FakeClock()
     store = MemoryStore()
-    app = make_app(clock, store=store, start="pre-run-hips")
+    app = make_app(clock, store=store, start="strength-for-speed")  # mountain climbers first, counted
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot, app)
+        assert (label(app, "#phase-name"), big(app)) == ("Mountain climbers", "0/10")
         await pilot.press(*["r"] * 8, "plus")
         assert big(app) == "9/10"
         await pilot.press("minus")
@@ -192,14 +193,14 @@ async def test_counted_reps_go_up_with_r_and_plus_down_with_minus_and_end_at_the
         assert big(app) == "9/10"
         clock.advance(33)
         await pilot.press("r")
-        assert label(app, "#phase-name") == "Switch legs"
+        assert label(app, "#phase-name") == "Rest"
         assert screen.controller.state.index == 1
         await settle(pilot, app)
         run = store.run(1)
         assert run is not None
-        (bridge,) = run.results
-        assert (bridge.reps_done, bridge.reps_target, bridge.outcome) == (10, 10, Outcome.COMPLETED)
-        assert bridge.actual_seconds == 33
+        (climbers,) = run.results
+        assert (climbers.reps_done, climbers.reps_target, climbers.outcome) == (10, 10, Outcome.COMPLETED)
+        assert climbers.actual_seconds == 33
 
 
 async def test_an_open_step_shows_the_time_since_it_started_and_ends_with_enter() -> None:

@@ -77,11 +77,11 @@ def test_paused(snap_compare: SnapCompare) -> None:
 
 def test_rep_step(snap_compare: SnapCompare) -> None:
     clock = FakeClock()
-    app = make_app(clock, start="pre-run-hips")
+    app = make_app(clock, start="strength-for-speed")  # mountain climbers first: counted reps
 
     async def before(pilot: Pilot[None]) -> None:
         await settle(app, pilot)
-        await follow(app, clock, clock.now + 5)
+        await follow(app, clock, clock.now + 10)  # get ready
         screen = run_screen(app)
         for _ in range(7):
             screen.send(Event.REP)
