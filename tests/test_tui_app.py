@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Digits, Label
+from textual.widgets._toast import Toast
 from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
 
 from hiptimer.catalog import load_catalog
@@ -280,6 +281,28 @@ async def test_the_essentials_stay_on_screen_as_the_terminal_shrinks() -> None:
             assert screen.query_one(SideBadge).region.width >= 12
             instructions = screen.query_one("#instructions-box").region.height
             assert instructions >= (3 if height >= 24 else 0)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (50, 16)])
+async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(size: tuple[int, int]) -> None:
+    messages: list[Message] = []
+    app = make_app(
+        FakeClock(), start="pre-run-hips", notices=["History is read-only."], audio_notice="audio: off"
+    )
+    async with app.run_test(size=size, message_hook=messages.append, notifications=True) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        await pilot.press("m")
+        await pilot.pause()
+        toasts = list(screen.query(Toast))
+        assert len(toasts) == 3
+        controls = [screen.query_one(selector).region for selector in ("#next", "#progress-row", "#buttons")]
+        for toast in toasts:
+            assert toast.region.height == 1, toast.region
+            assert not any(toast.region.overlaps(control) for control in controls), (toast.region, controls)
+    timeouts = {m.notification.message: m.notification.timeout for m in messages if isinstance(m, Notify)}
+    assert timeouts["History is read-only."] >= 10  # a notice to read stays up
+    assert timeouts["audio: off"] <= 3 and timeouts["Cues muted"] <= 2  # routine ones go soon
 
 
 def test_run_with_an_unknown_session_or_theme_says_so_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

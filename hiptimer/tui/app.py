@@ -63,6 +63,15 @@ def _retire(run_id: int, store: RunStore, *, now: datetime) -> None:
     store.end_run(run_id, RunStatus.ABORTED, ended=ended)
 
 
+NOTICE_SECONDS = 10.0
+"""How long a notice that needs reading stays up (history in memory, session files with errors)."""
+
+ROUTINE_NOTICE_SECONDS = 3.0
+"""How long a routine notice stays up (which audio output is used)."""
+
+MUTE_NOTICE_SECONDS = 1.5
+"""How long "Cues muted" stays up: the top bar of a run says "muted" all the while anyway."""
+
 EXIT_GRACE_SECONDS = 3.0
 """After a signal, how long the app has to shut down and restore the terminal before it is ended."""
 
@@ -95,7 +104,8 @@ class HiptimerApp(App[None]):
         muted: Whether cues start muted.
         on_mute_change: Called (on a worker thread) with the new setting when ``m`` is pressed.
         theme: A Textual theme name, such as "textual-dark".
-        notices: One-line messages to show once at start (no sound device, history in memory).
+        notices: One-line messages to show once at start (history in memory, settings unreadable).
+        audio_notice: Which audio output plays the cues, shown briefly at start.
         handle_signals: Whether SIGTERM and SIGHUP end a run as interrupted (off in tests).
     """
 
@@ -123,6 +133,7 @@ class HiptimerApp(App[None]):
         on_mute_change: Callable[[bool], None] | None = None,
         theme: str | None = None,
         notices: Sequence[str] = (),
+        audio_notice: str | None = None,
         handle_signals: bool = True,
     ) -> None:
         super().__init__()
@@ -136,6 +147,7 @@ class HiptimerApp(App[None]):
         self._on_mute_change = on_mute_change
         self._start = start
         self._notices = tuple(notices)
+        self._audio_notice = audio_notice
         self.unsaved = UnsavedRuns(self, told=self._notices)
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
@@ -151,11 +163,15 @@ class HiptimerApp(App[None]):
 
     def on_mount(self) -> None:
         for notice in self._notices:
-            self.notify(notice, timeout=10)
+            self.notify(notice, timeout=NOTICE_SECONDS)
+        if self._audio_notice:
+            self.notify(self._audio_notice, timeout=ROUTINE_NOTICE_SECONDS)
         bad = len({getattr(error, "path", error) for error in self.catalog.errors})
         if bad:
             files = "A session file has" if bad == 1 else f"{bad} session files have"
-            self.notify(f"{files} errors: `hiptimer check` shows where.", severity="warning", timeout=10)
+            self.notify(
+                f"{files} errors: `hiptimer check` shows where.", severity="warning", timeout=NOTICE_SECONDS
+            )
         if self._handle_signals:
             self._install_signal_handlers()
         self.push_screen(HomeScreen(offer_resume=self._start is None))
@@ -313,7 +329,7 @@ class HiptimerApp(App[None]):
     def toggle_mute(self) -> None:
         """Mute or unmute the cues, and remember it if a settings store was given."""
         self.muted = not self.muted
-        self.notify("Cues muted" if self.muted else "Cues on", timeout=2)
+        self.notify("Cues muted" if self.muted else "Cues on", timeout=MUTE_NOTICE_SECONDS)
         if self._on_mute_change is not None:
             self.run_worker(partial(self._on_mute_change, self.muted), thread=True, group="settings")
 

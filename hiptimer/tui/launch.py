@@ -56,7 +56,6 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     # serve`; the app does not exist yet, so the bell looks it up when it rings.
     ring: list[Callable[[], None]] = []
     player, audio_note = _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None)
-    notices.append(audio_note)
 
     from hiptimer.tui.app import HiptimerApp
 
@@ -70,6 +69,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         on_mute_change=remember_mute,
         theme=theme,
         notices=notices,
+        audio_notice=audio_note,
     )
     ring.append(app.bell)
     app.run()
