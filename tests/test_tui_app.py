@@ -305,9 +305,24 @@ async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(size:
     assert timeouts["audio: off"] <= 3 and timeouts["Cues muted"] <= 2  # routine ones go soon
 
 
-def test_run_with_an_unknown_session_or_theme_says_so_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_with_an_unknown_session_says_so_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "no-such-session"]) == 1
     assert "no session 'no-such-session' (known: backwards-running," in capsys.readouterr().err
-    assert main(["run", "pre-run-hips", "--theme", "no-such-theme"]) == 1
-    assert "no theme 'no-such-theme' (known: " in capsys.readouterr().err
-    assert main(["--theme", "no-such-theme"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--theme", "no-such-theme"],
+        ["run", "pre-run-hips", "--theme", "no-such-theme"],
+        ["--theme", "no-such-theme", "run", "no-such-session"],  # the usage error comes first
+    ],
+)
+def test_an_unknown_theme_is_a_usage_error_listing_the_themes(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hiptimer: no theme 'no-such-theme' (known: ")
+    assert "textual-dark" in err and "textual-light" in err
+    assert "Traceback" not in err

@@ -26,8 +26,16 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         theme: A Textual theme name (default: Textual's).
 
     Returns:
-        The exit code: 0, 1 for a session that cannot be found or loaded, 128 + N after signal N.
+        The exit code: 0, 1 for a session that cannot be found or loaded, 2 for an unknown theme
+        (a usage error), 128 + N after signal N.
     """
+    if theme is not None:
+        from textual.theme import BUILTIN_THEMES
+
+        if theme not in BUILTIN_THEMES:
+            known = ", ".join(sorted(BUILTIN_THEMES))
+            print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
+            return 2
     catalog = load_catalog()
     start = None
     if session is not None:
@@ -37,13 +45,6 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             print(f"hiptimer: {exc.message}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
-            return 1
-    if theme is not None:
-        from textual.theme import BUILTIN_THEMES
-
-        if theme not in BUILTIN_THEMES:
-            known = ", ".join(sorted(BUILTIN_THEMES))
-            print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
             return 1
     notices: list[str] = []
     settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
