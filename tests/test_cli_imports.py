@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from hiptimer import __version__
 from hiptimer.store import open_store
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
@@ -59,3 +60,24 @@ def test_a_command_imports_only_what_it_uses(argv: list[str], allowed: set[str],
     assert result["code"] == 0, done.stderr
     loaded = HEAVY & set(result["modules"])
     assert loaded <= allowed, f"hiptimer {' '.join(argv)} imported {sorted(loaded - allowed)}"
+
+
+def test_the_console_script_answers_version_without_loading_the_command_line() -> None:
+    probe = (
+        "import sys; sys.argv = ['hiptimer', '--version']; from hiptimer.console import main; "
+        "code = main(); print(code, sorted(m for m in ('argparse', 'hiptimer.cli') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.splitlines() == [f"hiptimer {__version__}", "0 []"], done.stderr
+
+
+def test_the_console_script_runs_the_other_commands(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hiptimer import console
+
+    monkeypatch.setattr(sys, "argv", ["hiptimer", "check", str(SESSIONS / "hill-sprints.toml")])
+    assert console.main() == 0
+    assert capsys.readouterr().out.startswith("ok: ")
