@@ -1,26 +1,41 @@
 """CPU and memory while a 60 s hold runs: hiptimer vs termdown vs a bare Textual app.
 
-Each program runs in its own 80 x 24 pseudo-terminal whose output is drained as fast as it comes;
-CPU (user + system, all processes of the program) is read from /proc over the same window.
+Each program runs in its own 80 x 24 pseudo-terminal whose output is drained as fast as it comes,
+with a fresh, empty history folder (so hiptimer goes straight into the hold, with no offer to
+resume an earlier run). The window starts once the program shows its countdown and its start-up
+notices have gone; CPU (user + system, every thread of every process of the program, read to the
+nanosecond from the kernel's per-process CPU clock) and memory are read from /proc over it.
 
-Run: python bench/cpu.py [--seconds 40] [--quick]
+hiptimer runs three times: with audio off, with the audio this machine picks by default, and
+with the simpleaudio playback worker writing to ALSA's null device (what a machine with a sound
+card runs: one more process). Programs take turns, round after round, so a busy moment on the
+machine hits them alike; the median of the rounds is shown.
+
+Run: python bench/cpu.py [--seconds 45] [--rounds 1] [--only KEY] [--json FILE] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
+import statistics
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._pty import measure_cpu
+from bench._pty import Usage, measure_cpu
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+GOAL_RATIO = 0.5
+"""hiptimer's CPU during a hold, at most this share of termdown's."""
 
 HOLD_SESSION = """\
 id = "bench-hold"
@@ -33,52 +48,209 @@ name = "Benchmark hold"
 seconds = {seconds}
 """
 
+READY_HIPTIMER = b"left of"
+"""Under the big digits of a running hold ("left of 1:00"): the run screen is up and counting."""
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=40.0, help="measuring window (default 40)")
-    parser.add_argument("--quick", action="store_true", help="a 2 s window: checks the script runs")
-    args = parser.parse_args(argv)
-    window = 2.0 if args.quick else args.seconds
-    warmup = 0.5 if args.quick else 3.0
-    hold = max(60, int(window + warmup + 10))
+NOTICE_SECONDS = 11.0
+"""hiptimer shows its start-up notice (audio: ...) for 10 s; every program's window starts this
+long after its first frame, so start-up and the notice are left out alike."""
 
-    with tempfile.TemporaryDirectory() as tmp:
-        session = Path(tmp) / "bench-hold.toml"
-        session.write_text(HOLD_SESSION.format(seconds=hold))
-        env = os.environ | {
-            "HIPTIMER_DATA_DIR": tmp,
-            "HIPTIMER_CONFIG_DIR": tmp,
-            "HIPTIMER_SESSIONS_DIR": tmp,
-            "HIPTIMER_AUDIO": "off",
+
+@dataclass(frozen=True)
+class Program:
+    """One program to measure."""
+
+    key: str
+    name: str
+    argv: list[str]
+    ready: bytes | None
+    env: Callable[[Path], dict[str, str]]
+
+
+def _hiptimer_env(audio: str | None, alsa_conf: Path | None = None) -> Callable[[Path], dict[str, str]]:
+    def env(folder: Path) -> dict[str, str]:
+        out = os.environ | {
+            "HIPTIMER_DATA_DIR": str(folder / "data"),
+            "HIPTIMER_CONFIG_DIR": str(folder / "config"),
+            "HIPTIMER_SESSIONS_DIR": str(folder / "sessions"),
             "TERM": "xterm-256color",
         }
-        rows: list[tuple[str, float, int]] = []
-        candidates: list[tuple[str, list[str], bytes | None]] = [
-            ("hiptimer run (60 s hold)", [str(BIN / "hiptimer"), "run", str(session)], b"Benchmark"),
-            ("bare Textual app, 1 redraw/s", [sys.executable, str(HERE / "bare_app.py")], b"bare"),
-        ]
-        termdown = shutil.which("termdown", path=str(BIN)) or shutil.which("termdown")
-        if termdown:
-            candidates.append((f"termdown {hold}", [termdown, str(hold)], None))
-        for name, cmd, ready in candidates:
-            try:
-                per_min, rss = measure_cpu(cmd, seconds=window, warmup=warmup, ready=ready, env=env)
-            except (RuntimeError, OSError) as err:
-                print(f"{name}: could not measure ({err})", file=sys.stderr)
-                continue
-            rows.append((name, per_min, rss))
+        out.pop("HIPTIMER_AUDIO", None)
+        if audio is not None:
+            out["HIPTIMER_AUDIO"] = audio
+        if alsa_conf is not None:
+            out["ALSA_CONFIG_PATH"] = str(alsa_conf)
+        return out
 
-    print(f"CPU while a hold runs ({window:g} s window, 80x24 pty)")
-    print(f"{'program':34} {'CPU s/min':>10} {'peak RSS MiB':>13}")
-    for name, per_min, rss in rows:
-        print(f"{name:34} {per_min:10.3f} {rss / 1024:13.1f}")
-    ref = {n.split()[0]: v for n, v, _ in rows}
-    if "hiptimer" in ref and "termdown" in ref and ref["termdown"] > 0:
-        print(f"hiptimer / termdown CPU: {ref['hiptimer'] / ref['termdown']:.2f} (goal <= 0.5)")
-    if not termdown:
-        print("termdown not installed: pip install termdown (make bench does)")
+    return env
+
+
+def _plain_env(folder: Path) -> dict[str, str]:
+    return os.environ | {"TERM": "xterm-256color"}
+
+
+def null_alsa(folder: Path) -> Path | None:
+    """An ALSA configuration whose default device is the null device, or None off Linux/ALSA."""
+    system = Path("/usr/share/alsa/alsa.conf")
+    if not system.exists():
+        return None
+    conf = folder / "asound.conf"
+    conf.write_text(
+        f'<{system}>\npcm.!default {{ type file slave.pcm {{ type null }} file "/dev/null" format "raw" }}\n'
+    )
+    return conf
+
+
+def programs(session: Path, hold: int, folder: Path) -> list[Program]:
+    """hiptimer in its audio set-ups, the bare Textual app and termdown (if installed)."""
+    hiptimer = [str(BIN / "hiptimer"), "run", str(session)]
+    out = [
+        Program("hiptimer", "hiptimer, audio off", hiptimer, READY_HIPTIMER, _hiptimer_env("off")),
+        Program("hiptimer-default", "hiptimer, default audio", hiptimer, READY_HIPTIMER, _hiptimer_env(None)),
+    ]
+    alsa = null_alsa(folder)
+    if alsa is not None and _has_simpleaudio():
+        out.append(
+            Program(
+                "hiptimer-worker",
+                "hiptimer, simpleaudio worker",
+                hiptimer,
+                READY_HIPTIMER,
+                _hiptimer_env("simpleaudio", alsa),
+            )
+        )
+    out.append(
+        Program(
+            "bare",
+            "bare Textual app, 1 redraw/s",
+            [sys.executable, str(HERE / "bare_app.py")],
+            b"bare",
+            _plain_env,
+        )
+    )
+    termdown = shutil.which("termdown", path=str(BIN)) or shutil.which("termdown")
+    if termdown:
+        out.append(Program("termdown", f"termdown {hold}", [termdown, str(hold)], b"\x1b[", _plain_env))
+    return out
+
+
+def _has_simpleaudio() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("simpleaudio") is not None
+
+
+def _audio_notice(screen: bytes) -> str:
+    """The backend hiptimer said it uses ("audio: simpleaudio"), from its output."""
+    text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", screen).decode("utf-8", "replace")
+    found = re.search(r"audio: ([a-z][a-z ,]*)", text)
+    return found.group(1).strip() if found else "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=45.0, help="measuring window (default 45)")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of every program, in turn (default 1)")
+    parser.add_argument("--quick", action="store_true", help="a 1 s window: checks the script runs")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="KEY",
+        help="measure only these (hiptimer, hiptimer-default, hiptimer-worker, bare, termdown); "
+        "may be repeated",
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE")
+    args = parser.parse_args(argv)
+    window = 1.0 if args.quick else args.seconds
+    rounds = 1 if args.quick else max(1, args.rounds)
+    warmup = 0.5 if args.quick else NOTICE_SECONDS
+    hold = max(60, int(warmup + window + 4))
+    load_before = _load()
+
+    with tempfile.TemporaryDirectory(prefix="hiptimer-bench-") as tmp:
+        base = Path(tmp)
+        session = base / "bench-hold.toml"
+        session.write_text(HOLD_SESSION.format(seconds=hold))
+        progs = programs(session, hold, base)
+        if args.quick:  # one hiptimer set-up is enough to know the script works
+            progs = [p for p in progs if p.key in ("hiptimer", "bare", "termdown")]
+        if args.only:
+            progs = [p for p in progs if p.key in args.only]
+        results: dict[str, list[Usage]] = {p.key: [] for p in progs}
+        for n in range(rounds):
+            for prog in progs:
+                folder = base / f"{prog.key}-{n}"
+                folder.mkdir()
+                try:
+                    usage = measure_cpu(
+                        prog.argv, seconds=window, warmup=warmup, ready=prog.ready, env=prog.env(folder)
+                    )
+                except (RuntimeError, OSError) as err:
+                    print(f"{prog.name}: could not measure ({err})", file=sys.stderr)
+                    continue
+                results[prog.key].append(usage)
+
+    print(
+        f"CPU and memory while a {hold} s hold runs: a {window:g} s window from {warmup:g} s after the "
+        f"first frame, 80x24 pty, median of {rounds} round(s)"
+    )
+    print(f"load average: {load_before} at the start, {_load()} at the end")
+    head = ("program", "CPU s/min", "% core", "children", "RSS MiB", "PSS MiB", "procs")
+    print(f"{head[0]:44} {head[1]:>9} {head[2]:>7} {head[3]:>9} {head[4]:>8} {head[5]:>8} {head[6]:>5}")
+    figures: dict[str, dict[str, float | str | None]] = {}
+    for prog in progs:
+        got = results[prog.key]
+        if not got:
+            continue
+        per_min = statistics.median(u.cpu_per_minute for u in got)
+        children = statistics.median(u.cpu_per_minute - u.main_cpu_per_minute for u in got)
+        rss = statistics.median(u.rss_kib for u in got) / 1024
+        pss_all = [u.pss_kib for u in got if u.pss_kib is not None]
+        pss = statistics.median(pss_all) / 1024 if pss_all else None
+        notice = _audio_notice(got[-1].shown) if prog.key.startswith("hiptimer") else None
+        name = prog.name + (f" ({notice})" if notice and prog.key != "hiptimer" else "")
+        spread = min(u.cpu_per_minute for u in got), max(u.cpu_per_minute for u in got)
+        figures[prog.key] = {
+            "name": name,
+            "cpu_s_per_min": per_min,
+            "children_cpu_s_per_min": children,
+            "rss_mib": rss,
+            "pss_mib": pss,
+            "min": spread[0],
+            "max": spread[1],
+        }
+        pss_text = f"{pss:8.1f}" if pss is not None else f"{'n/a':>8}"
+        print(
+            f"{name:44} {per_min:9.3f} {per_min / 60 * 100:6.2f}% {children:9.3f} {rss:8.1f} {pss_text} "
+            f"{max(u.processes for u in got):5d}"
+            + (f"  [{spread[0]:.3f}-{spread[1]:.3f}]" if len(got) > 1 else "")
+        )
+    termdown = figures.get("termdown")
+    if termdown:
+        for key in ("hiptimer", "hiptimer-default", "hiptimer-worker", "bare"):
+            if key in figures and float(termdown["cpu_s_per_min"] or 0) > 0:
+                ratio = float(figures[key]["cpu_s_per_min"] or 0) / float(termdown["cpu_s_per_min"] or 1)
+                met = "met" if ratio <= GOAL_RATIO else "not met"
+                goal = f" (goal <= {GOAL_RATIO}: {met})" if key.startswith("hiptimer") else ""
+                print(f"{key} / termdown, CPU: {ratio:.2f}{goal}")
+        for key in ("hiptimer", "hiptimer-worker", "bare"):
+            if key in figures:
+                ratio = float(figures[key]["rss_mib"] or 0) / float(termdown["rss_mib"] or 1)
+                print(f"{key} / termdown, resident memory: {ratio:.2f}")
+    else:
+        print("termdown not measured: pip install termdown (make bench does)")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"window_s": window, "rounds": rounds, "programs": figures}, indent=2)
+        )
     return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
 
 
 if __name__ == "__main__":

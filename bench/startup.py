@@ -1,20 +1,32 @@
-"""Start-up times: hiptimer's commands and first frame vs plain Python, pydantic and a bare Textual app.
+"""Start-up: hiptimer's commands and first frame vs plain Python, pydantic and a bare Textual app.
 
-Each command runs ``--runs`` times (after one warm-up run); the median wall time is shown.
-The first frame is the time from spawning the program in an 80 x 24 pty until a known text shows.
+Each command runs ``--runs`` times after one warm-up run, the commands taking turns so a busy
+moment on the machine hits them alike. Shown: the median wall time, and the median CPU time
+(user + system, from the kernel's accounting of the finished child), which a busy machine
+disturbs less. ``hiptimer history`` reads a history of 1,000 runs made for the purpose.
 
-Run: python bench/startup.py [--runs 15] [--quick]
+The first frame is the time from spawning the program in an 80 x 24 pty until a known text is on
+the screen: the bare Textual app's label, hiptimer's home screen (a session's name in the table).
+
+hiptimer's modules are compiled to bytecode first, and the commands may write it, as a package
+installed by pip has it: with ``PYTHONDONTWRITEBYTECODE`` set and an editable install, every
+start would compile hiptimer's source again (tens of milliseconds a user never pays).
+
+Run: python bench/startup.py [--runs 15] [--json FILE] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,71 +36,140 @@ from bench._pty import spawn
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
+HISTORY_RUNS = 1000
 
 
-def timed(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    """Median seconds to run ``cmd`` to completion."""
-    subprocess.run(cmd, env=env, capture_output=True, check=False)
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, env=env, capture_output=True, check=False)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+@dataclass
+class Timing:
+    """Seconds of wall time and CPU time, one of each per run."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    @property
+    def wall_ms(self) -> float:
+        """Median wall time, ms."""
+        return statistics.median(self.wall) * 1000
+
+    @property
+    def cpu_ms(self) -> float:
+        """Median CPU time, ms (NaN where it is not measured)."""
+        return statistics.median(self.cpu) * 1000 if self.cpu else float("nan")
 
 
-def first_frame(cmd: list[str], needle: bytes, runs: int, env: dict[str, str]) -> float | None:
-    """Median seconds from spawn until ``needle`` is on the screen."""
-    times = []
-    for _ in range(runs + 1):
-        proc = spawn(cmd, env=env)
-        try:
-            seen = proc.wait_for(needle, timeout=20)
-        finally:
-            proc.stop()
-        if seen is None:
-            return None
-        times.append(seen)
-    return float(statistics.median(times[1:]))
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(cmd: list[str], env: dict[str, str], into: Timing | None) -> None:
+    """Run ``cmd`` to completion; note its wall and CPU time in ``into``."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, check=False)
+    t1, cpu1 = time.perf_counter(), _children_cpu()
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-300:]}")
+    if into is not None:
+        into.wall.append(t1 - t0)
+        into.cpu.append(cpu1 - cpu0)
+
+
+def first_frame(cmd: list[str], needle: bytes, env: dict[str, str], into: Timing | None) -> None:
+    """Spawn ``cmd`` in a pty; note the seconds until ``needle`` is on the screen."""
+    proc = spawn(cmd, env=env)
+    try:
+        seen = proc.wait_for(needle, timeout=30)
+    finally:
+        proc.stop()
+    if seen is None:
+        raise RuntimeError(f"{' '.join(cmd)} never showed {needle!r}")
+    if into is not None:
+        into.wall.append(seen)
+
+
+def compile_bytecode() -> None:
+    """Compile hiptimer's modules to bytecode, as installing a wheel does."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "hiptimer")], check=True)
+
+
+def _history(folder: Path) -> None:
+    """A history of :data:`HISTORY_RUNS` runs in ``folder``, as bench/history.py builds it."""
+    from bench.history import build
+
+    build(folder / "history.sqlite3", HISTORY_RUNS)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
     parser.add_argument("--quick", action="store_true", help="one run each: checks the script runs")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE")
     args = parser.parse_args(argv)
-    runs = 1 if args.quick else args.runs
+    runs = 1 if args.quick else max(1, args.runs)
     py = sys.executable
     hip = str(BIN / "hiptimer")
     builtins = sorted(str(p) for p in (ROOT / "sessions").glob("*.toml"))
-    with tempfile.TemporaryDirectory() as tmp:
-        env = os.environ | {
+    compile_bytecode()
+    with tempfile.TemporaryDirectory(prefix="hiptimer-bench-") as tmp:
+        folder = Path(tmp)
+        _history(folder)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
             "HIPTIMER_DATA_DIR": tmp,
             "HIPTIMER_CONFIG_DIR": tmp,
-            "HIPTIMER_SESSIONS_DIR": tmp,
+            "HIPTIMER_SESSIONS_DIR": str(folder / "sessions"),
             "HIPTIMER_AUDIO": "off",
             "TERM": "xterm-256color",
         }
-        rows: list[tuple[str, float | None]] = [
-            ("python -c pass", timed([py, "-c", "pass"], runs, env)),
-            ("python -c 'import pydantic'", timed([py, "-c", "import pydantic"], runs, env)),
-            ("python -c 'import textual.app'", timed([py, "-c", "import textual.app"], runs, env)),
-            ("hiptimer --version", timed([hip, "--version"], runs, env)),
-            ("hiptimer check (4 built-ins)", timed([hip, "check", *builtins], runs, env)),
-            ("hiptimer show hill-sprints", timed([hip, "show", "hill-sprints"], runs, env)),
-            ("hiptimer list", timed([hip, "list"], runs, env)),
-            (
-                "first frame: bare Textual app",
-                first_frame([py, str(HERE / "bare_app.py")], b"bare", runs, env),
-            ),
-            ("first frame: hiptimer home", first_frame([hip], b"Hill sprints", runs, env)),
+        commands: list[tuple[str, list[str]]] = [
+            ("python -c pass", [py, "-c", "pass"]),
+            ("python -c 'import pydantic'", [py, "-c", "import pydantic"]),
+            ("python -c 'import textual.app'", [py, "-c", "import textual.app"]),
+            ("hiptimer --version", [hip, "--version"]),
+            ("hiptimer check (4 built-ins)", [hip, "check", *builtins]),
+            ("hiptimer show hill-sprints", [hip, "show", "hill-sprints"]),
+            ("hiptimer list", [hip, "list"]),
+            (f"hiptimer history ({HISTORY_RUNS:,} runs)", [hip, "history"]),
         ]
-    print(f"Start-up, median of {runs} runs")
-    print(f"{'command':36} {'ms':>8}")
-    for name, secs in rows:
-        shown = f"{secs * 1000:8.1f}" if secs is not None else "     n/a"
-        print(f"{name:36} {shown}")
+        frames: list[tuple[str, list[str], bytes]] = [
+            ("first frame: bare Textual app", [py, str(HERE / "bare_app.py")], b"bare-ready"),
+            ("first frame: hiptimer home", [hip], b"Hill sprints"),
+        ]
+        timings = {name: Timing() for name, _ in commands} | {name: Timing() for name, _, _ in frames}
+        for n in range(runs + 1):  # the first round warms the caches and is not counted
+            for name, cmd in commands:
+                run_once(cmd, env, timings[name] if n else None)
+            for name, cmd, needle in frames:
+                first_frame(cmd, needle, env, timings[name] if n else None)
+    base = timings["python -c pass"]
+    print(f"Start-up, median of {runs} run(s); load average at the end: {_load()}")
+    print(f"{'command':36} {'wall ms':>8} {'CPU ms':>8} {'wall - python':>14}")
+    for name, timing in timings.items():
+        extra = timing.wall_ms - base.wall_ms
+        cpu = f"{timing.cpu_ms:8.1f}" if timing.cpu else f"{'-':>8}"
+        print(f"{name:36} {timing.wall_ms:8.1f} {cpu} {extra:+14.1f}")
+    version = timings["hiptimer --version"]
+    print(f"hiptimer --version / python -c pass: {version.wall_ms / base.wall_ms:.2f} (wall)")
+    home, bare = timings["first frame: hiptimer home"], timings["first frame: bare Textual app"]
+    print(f"hiptimer home / bare Textual app, first frame: {home.wall_ms / bare.wall_ms:.2f}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "runs": runs,
+                    "wall_ms": {name: t.wall_ms for name, t in timings.items()},
+                    "cpu_ms": {name: t.cpu_ms for name, t in timings.items() if t.cpu},
+                },
+                indent=2,
+            )
+        )
     return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
 
 
 if __name__ == "__main__":
