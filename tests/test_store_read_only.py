@@ -131,11 +131,6 @@ async def test_the_app_shows_the_past_runs_and_starts_the_hills_at_five(history:
         assert run_screen(app).controller.plan.targets == {"repeats": 5.0}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hiptimer/tui/unsaved.py memory_state counts store.runs(), which now lists the past runs"
-    " too; it must count store.memory_runs()",
-)
 async def test_quitting_with_only_past_runs_asks_nothing(history: Path) -> None:
     store = SqliteStore(history)
     app = make_app(FakeClock(), store=store)

@@ -120,7 +120,7 @@ async def test_the_notice_is_shown_once(memory_store: SqliteStore, home: Path, t
         await settle(pilot, app)
         assert isinstance(app.screen, HistoryScreen)
         title = str(app.screen.query_one("#history-title", Label).render())
-        assert title == "History · all sessions · not saved (in memory)"
+        assert title == "History · all sessions · new runs not saved (in memory)"
         await pilot.press("escape")
         await settle(pilot, app)
         assert isinstance(app.screen, HomeScreen)

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from hiptimer.ports import RunStore
+from hiptimer.ports import RunStore, StoredRun
 from hiptimer.tui.screens.save_runs import SaveRunsScreen
 
 if TYPE_CHECKING:
@@ -26,14 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = ["MemoryState", "UnsavedRuns", "export_folders", "export_runs", "memory_state"]
 
-MEMORY_RUNS_LIMIT = 10_000
-"""More runs than one sitting makes: all of this process's runs."""
-
 
 class _Exports(Protocol):
     """A store that can write the runs it keeps in memory (:class:`~hiptimer.store.SqliteStore`)."""
 
     def export_json(self, path: Path | str) -> int: ...
+
+    def memory_runs(self) -> list[StoredRun]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +55,11 @@ def memory_state(store: RunStore) -> MemoryState:
     in_memory = bool(getattr(store, "in_memory", False))
     notice = getattr(store, "notice", None)
     notice = notice if isinstance(notice, str) and notice else None
-    if not in_memory or not callable(getattr(store, "export_json", None)):
+    if not in_memory or not callable(getattr(store, "memory_runs", None)):
         return MemoryState(in_memory, notice)
     runs = tuple(
         (r.run_id, r.status.value, r.ended.isoformat() if r.ended else "")
-        for r in store.runs(limit=MEMORY_RUNS_LIMIT)
+        for r in cast("_Exports", store).memory_runs()
     )
     return MemoryState(True, notice, runs)
 

@@ -240,7 +240,7 @@ class HistoryScreen(HiptimerScreen):
         )
         page = self.page
         if page is not None and page.in_memory:
-            title += " · not saved (in memory)"
+            title += " · new runs not saved (in memory)"
         self.query_one("#history-title", Label).update(escape(title))
         where = ""
         if page is not None and page.records:
