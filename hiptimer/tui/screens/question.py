@@ -55,7 +55,7 @@ class QuestionScreen(ModalScreen[AnswerT]):
     """The yes button's style."""
     FOCUS_YES: ClassVar[bool] = False
     """Whether yes has the focus; no has it otherwise, so a reflex enter does not do the drastic thing."""
-    MARKUP: ClassVar[bool] = True
+    MARKUP: ClassVar[bool] = False
     """Whether the question and detail are read as Textual markup."""
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No") -> None:
