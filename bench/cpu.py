@@ -143,7 +143,7 @@ def _has_simpleaudio() -> bool:
 def _audio_notice(screen: bytes) -> str:
     """The backend hiptimer said it uses ("audio: simpleaudio"), from its output."""
     text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", screen).decode("utf-8", "replace")
-    found = re.search(r"audio: ([a-z][a-z ,]*)", text)
+    found = re.search(r"audio: ([a-z][a-z ]*)", text)  # up to the first comma: "no device"
     return found.group(1).strip() if found else "?"
 
 
