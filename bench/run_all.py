@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                 figures[name] = json.loads(report.read_text())
             print(flush=True)
     print(f"load average at the end: {load()}\n")
+    if args.quick:
+        print("(--quick: tiny inputs and one-second windows; these figures only show the scripts run)")
     print(overview(outputs, figures))
     if failed:
         print("\nfailed: " + ", ".join(failed))
