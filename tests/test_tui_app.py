@@ -10,7 +10,7 @@ import pytest
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Digits, Label
+from textual.widgets import DataTable, Label
 from textual.widgets._toast import Toast
 from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
 
@@ -269,15 +269,15 @@ async def test_the_essentials_stay_on_screen_as_the_terminal_shrinks() -> None:
         for width, height in [(80, 24), (50, 16), (40, 12), (100, 30)]:
             await pilot.resize_terminal(width, height)
             await pilot.pause()
-            essentials = ["#state", "#phase-name", "#side", "#readout", "#next", "#progress-row", "#buttons"]
+            essentials = ["#state", "#phase-name", "#side", "#readout", "#next", "#progress", "#buttons"]
             for selector in essentials:
                 region = screen.query_one(selector).region
                 assert region.height >= 1, (selector, width, height)
                 assert region.bottom <= height - 1 and region.right <= width, (selector, width, height)
             plain = screen.query_one(BigReadout).has_class("-plain")
             assert plain is (height < 14)
-            digits_or_text = screen.query_one("#plain") if plain else screen.query_one("#count", Digits)
-            assert digits_or_text.region.height == (1 if plain else 3)
+            # The value in large digits (three lines) or one line of text, and the caption under it.
+            assert screen.query_one(BigReadout).region.height == (2 if plain else 4)
             assert screen.query_one(SideBadge).region.width >= 12
             instructions = screen.query_one("#instructions-box").region.height
             assert instructions >= (3 if height >= 24 else 0)
@@ -296,7 +296,7 @@ async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(size:
         await pilot.pause()
         toasts = list(screen.query(Toast))
         assert len(toasts) == 3
-        controls = [screen.query_one(selector).region for selector in ("#next", "#progress-row", "#buttons")]
+        controls = [screen.query_one(selector).region for selector in ("#next", "#progress", "#buttons")]
         for toast in toasts:
             assert toast.region.height == 1, toast.region
             assert not any(toast.region.overlaps(control) for control in controls), (toast.region, controls)

@@ -1,24 +1,32 @@
 """Between two wakes of a hold nothing runs, and a wake repaints only what changed.
 
 The run screen is the one part of hiptimer that is on screen for minutes at a time; what it costs
-while it waits is measured by ``bench/cpu.py``. These tests pin the two things that keep it low:
-no widget keeps a timer of its own, and a text that keeps its width is repainted, not laid out.
+while it waits is measured by ``bench/cpu.py``. These tests pin what keeps it low: no widget keeps
+a timer of its own, the screen sleeps on one event-loop timer until the engine's next moment, a
+wake repaints the clock's lines and nothing else, and a text that keeps its width is repainted,
+not laid out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Self
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Label, ProgressBar
+from textual.widget import Widget
+from textual.widgets import Label
 from tui_kit import FakeClock, follow, make_app, run_screen
 
 from hiptimer.engine import Event
 from hiptimer.tui.app import HiptimerApp
-from hiptimer.tui.screens.run import PROGRESS_STEPS, RunScreen
+from hiptimer.tui.screens.run import RunScreen
+from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
+from hiptimer.tui.widgets.readout import BigReadout
 
 HIP_FLEXOR_LEFT_1 = 7
 """The first 60 s hold of the pre-run routine, counted from its first step."""
@@ -47,7 +55,24 @@ def _running_timers(screen: RunScreen) -> set[str]:
     }
 
 
-async def test_a_hold_wakes_only_for_the_run_and_its_heartbeat() -> None:
+@contextmanager
+def _refreshes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, tuple[Region, ...], bool]]]:
+    """Every widget refresh asked for inside the block: (widget id or class, regions, layout)."""
+    seen: list[tuple[str, tuple[Region, ...], bool]] = []
+    original = Widget.refresh
+
+    def refresh(
+        self: Widget, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Widget:
+        seen.append((self.id or type(self).__name__, regions, layout))
+        return original(self, *regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Widget, "refresh", refresh)
+        yield seen
+
+
+async def test_a_hold_sleeps_on_one_wake_and_the_heartbeat() -> None:
     clock = FakeClock()
     app = make_app(clock, start="pre-run-hips")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -55,15 +80,58 @@ async def test_a_hold_wakes_only_for_the_run_and_its_heartbeat() -> None:
         begin = clock.now
         assert screen.controller.state.phase.label.startswith("Kneeling")
         await pilot.pause()
-        assert _running_timers(screen) == {"run-wake", "run-heartbeat"}
+        # The wake is the event loop's own timer, armed for the next whole second; the only
+        # Textual timer running is the heartbeat.
+        assert _running_timers(screen) == {"run-heartbeat"}
+        assert screen.armed_for == pytest.approx(begin + 1)
+        wake = screen._wake
+        assert wake is not None and not wake.cancelled()
         await follow(app, clock, begin + 15)
         await pilot.pause()
-        bar = screen.query_one(ProgressBar)
-        state = screen.controller.state
-        assert bar.progress == round(state.progress(clock.now) * PROGRESS_STEPS) > 0
-        # The bar and its percentage follow the progress without ProgressBar.update().
-        assert bar.percentage == bar.progress / PROGRESS_STEPS
-        assert _running_timers(screen) == {"run-wake", "run-heartbeat"}
+        assert _running_timers(screen) == {"run-heartbeat"}
+        assert screen._wake is not wake and wake.cancelled()
+        assert screen.armed_for == pytest.approx(begin + 16)
+
+
+async def test_a_wake_in_a_hold_repaints_the_digits_and_the_progress_line_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    app = make_app(clock, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _in_the_hold(pilot, app)
+        begin = clock.now
+        await follow(app, clock, begin + 3)
+        await pilot.pause()
+        readout = screen.query_one(BigReadout)
+        assert readout.value == "0:57"
+        with _refreshes(monkeypatch) as seen:
+            await follow(app, clock, begin + 4)
+        assert readout.value == "0:56"
+        width = readout.size.width
+        # The three lines of digits, not the caption under them; no layout.
+        assert seen == [("readout", (Region(0, 0, width, 3),), False), ("progress", (), False)]
+        progress = screen.query_one(ProgressLine)
+        assert progress.fraction == pytest.approx(screen.controller.state.progress(clock.now))
+        await pilot.pause()
+        assert "0:56" not in str(readout.render_line(3).text)  # the caption still says "left of 1:00"
+
+
+async def test_the_progress_line_repaints_only_when_a_cell_changes() -> None:
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield ProgressLine(id="progress")
+
+    app = One()
+    async with app.run_test(size=(40, 3)) as pilot:
+        line = app.query_one(ProgressLine)
+        line.show(0.5, "1:00 left")
+        await pilot.pause()
+        drawn = line._shown
+        line.show(0.501, "1:00 left")  # the same half cell, the same percentage
+        assert line._shown == drawn
+        line.show(0.51, "1:00 left")  # a new percentage
+        assert line._shown != drawn
 
 
 class _Watched(Label):

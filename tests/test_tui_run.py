@@ -212,7 +212,7 @@ async def test_an_open_step_shows_the_time_since_it_started_and_ends_with_enter(
         assert (banner(app), label(app, "#phase-name"), big(app)) == ("WORK", "Sprint uphill", "0:10")
         await follow(app, clock, clock.now + 10)
         assert (label(app, "#phase-name"), big(app)) == ("Walk down", "0:00")
-        assert "elapsed" in str(app.screen.query_one("#caption", Label).content)
+        assert "elapsed" in app.screen.query_one(BigReadout).caption
         await follow(app, clock, clock.now + 37.5)
         assert big(app) == "0:37"
         await pilot.press("enter")

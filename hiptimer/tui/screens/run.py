@@ -7,22 +7,23 @@ the moment the engine names as the next change: one timer at a time, re-armed af
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from typing import ClassVar, NamedTuple
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.timer import Timer
-from textual.widgets import Button, Footer, Label, ProgressBar, Static
+from textual.widgets import Button, Footer, Label, Static
 
-from hiptimer.engine import Event, Status
+from hiptimer.engine import Event, RunState, Status
 from hiptimer.plan import PhaseKind, Side
 from hiptimer.tui.run_control import RunController
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.summary import SummaryScreen
 from hiptimer.tui.text import clock_text, next_text, position_text, readout, state_word
+from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
 from hiptimer.tui.widgets.side_badge import SideBadge
@@ -36,9 +37,6 @@ MIN_WAKE_DELAY = 0.005
 HEARTBEAT_SECONDS = 10.0
 """How often the store hears that the run is still open (it counts a silent run as abandoned)."""
 
-PROGRESS_STEPS = 1000
-"""The progress bar's resolution."""
-
 _STATE_CLASSES = ("get-ready", "work", "hold", "rest", "switch", "paused", "done")
 
 
@@ -46,20 +44,26 @@ class ActionButton(Button, can_focus=False):
     """A button for the mouse that never takes the focus, so space and enter stay run keys."""
 
 
-class RunProgress(ProgressBar):
-    """Textual's progress bar without its time estimate, which the run screen does not show.
+class _View(NamedTuple):
+    """Everything the run screen shows apart from the clock: it changes with the run's steps and
+    the runner's keys, not with time, so most wakes leave it as it is."""
 
-    ``ProgressBar`` keeps a timer of its own that wakes it once a second to refresh the estimate,
-    and samples the progress for it on every update. Here the screen sets the progress at its own
-    wakes, and nothing else runs between them.
-    """
-
-    def _on_mount(self, event: events.Mount) -> None:
-        # Handled here, and no further: ProgressBar.on_mount would start the estimate's timer.
-        event.prevent_default()
-
-    def _watch_progress(self, progress: float) -> None:
-        """The bar and percentage follow the progress by themselves; there is no estimate to sample."""
+    word: str
+    css: str
+    note: str
+    phase_name: str
+    side: Side | None
+    side_upcoming: bool
+    position: str
+    instructions: str
+    next_step: str
+    pause_label: str
+    done_shown: bool
+    done_enabled: bool
+    done_label: str
+    rep_shown: bool
+    rep_enabled: bool
+    keys: tuple[Status, int]
 
 
 class RunScreen(HiptimerScreen):
@@ -90,11 +94,14 @@ class RunScreen(HiptimerScreen):
     def __init__(self, controller: RunController) -> None:
         super().__init__()
         self.controller = controller
-        self._timer: Timer | None = None
+        self._wake: asyncio.TimerHandle | None = None
         self.armed_for: float | None = None
         """The monotonic time of the next wake-up, or None while only a key can change anything."""
-        self._shown: tuple[Status, int] | None = None
+        self._view: _View | None = None
+        self._keys: tuple[Status, int] | None = None
         self._finished = False
+        self._readout = BigReadout(id="readout")
+        self._progress = ProgressLine(id="progress")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -104,13 +111,11 @@ class RunScreen(HiptimerScreen):
         with Horizontal(id="what"):
             yield Label("", id="phase-name")
             yield SideBadge(id="side")
-        yield BigReadout(id="readout")
+        yield self._readout
         with Vertical(id="instructions-box"):
             yield Static("", id="instructions", markup=False)
         yield Label("", id="next")
-        with Horizontal(id="progress-row"):
-            yield RunProgress(total=PROGRESS_STEPS, show_eta=False, id="progress")
-            yield Label("", id="left")
+        yield self._progress
         with Horizontal(id="buttons"):
             yield ActionButton("Pause", id="pause-button", variant="primary")
             yield ActionButton("Done", id="done-button", variant="success")
@@ -134,33 +139,41 @@ class RunScreen(HiptimerScreen):
         self.set_class(height < 24, "-short")
         self.set_class(height < 20, "-shorter")
         self.set_class(height < 14 or width < 40, "-tiny")
-        self.query_one(BigReadout).set_class(height < 14 or width < 40, "-plain")
+        self._readout.set_class(height < 14 or width < 40, "-plain")
 
     # -- waking ------------------------------------------------------------------------------
 
     async def wake(self) -> None:
         """Wake now, as the timer would: tests call this after moving their fake clock."""
-        self._on_timer()
+        self._on_wake()
 
-    def _on_timer(self) -> None:
-        self._timer = None
-        self.controller.tick()
-        self._after_step()
+    def _on_wake(self) -> None:
+        # The step re-arms (or disarms) the wake, cancelling one still pending when a test wakes.
+        try:
+            self.controller.tick()
+            self._after_step()
+        except Exception as error:  # a bug: Textual ends the app and shows it, as for a handler
+            self.app._handle_exception(error)
 
     def _arm(self) -> None:
+        """Sleep until the engine's next moment, on the event loop's own timer.
+
+        (A Textual timer would start a task for every wake and reach the screen through its message
+        queue: several times the work of the wake itself, every second of a run.)
+        """
         self._disarm()
         wake_at = self.controller.next_wakeup()
         if wake_at is None:
             return
         delay = max(MIN_WAKE_DELAY, wake_at - self.controller.now())
         self.armed_for = wake_at
-        self._timer = self.set_timer(delay, self._on_timer, name="run-wake")
+        self._wake = asyncio.get_running_loop().call_later(delay, self._on_wake)
 
     def _disarm(self) -> None:
         self.armed_for = None
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
 
     def send(self, event: Event) -> None:
         """Apply ``event`` to the run now, and show the result (what each key does)."""
@@ -187,61 +200,74 @@ class RunScreen(HiptimerScreen):
     # -- drawing -----------------------------------------------------------------------------
 
     def _draw(self) -> None:
+        """Show the run as it is now: the clock always, the rest only when it changed."""
         state = self.controller.state
         now = self.controller.now()
-        phase = state.phase
+        view = self._view_of(state)
+        if view != self._view:
+            self._view = view
+            self._draw_view(view)
+        self._readout.show(*readout(state, now))
+        approx = "~" if state.plan.is_estimate else ""
+        self._progress.show(
+            state.progress(now), f"{approx}{clock_text(state.seconds_left(now) + 0.999)} left"
+        )
+
+    def _view_of(self, state: RunState) -> _View:
         word, css = state_word(state)
         note = ""
         if state.status is Status.PAUSED:
             note = "the computer slept" if self.controller.slept else "space to resume"
-        self.query_one(StateBanner).show_state(word, css, note)
-        readout_widget = self.query_one(BigReadout)
-        for name in _STATE_CLASSES:
-            readout_widget.set_class(name == css, f"-{name}")
-        set_text(self.query_one("#phase-name", Label), phase.label)
-        self._draw_side()
-        readout_widget.show(*readout(state, now))
-        position = position_text(state)
-        if self.hiptimer.muted:
-            position = f"muted · {position}"
-        set_text(self.query_one("#position", Label), position)
-        set_text(self.query_one("#instructions", Static), phase.instructions)
-        set_text(self.query_one("#next", Label), next_text(state))
-        self.query_one(RunProgress).progress = round(state.progress(now) * PROGRESS_STEPS)
-        approx = "~" if state.plan.is_estimate else ""
-        set_text(
-            self.query_one("#left", Label), f"{approx}{clock_text(state.seconds_left(now) + 0.999)} left"
-        )
-        self._draw_buttons()
-        shown = (state.status, state.index)
-        if shown != self._shown:
-            self._shown = shown
-            self.refresh_bindings()
-
-    def _draw_side(self) -> None:
-        state = self.controller.state
         phase = state.phase
-        badge = self.query_one(SideBadge)
+        side, upcoming = phase.side, False
         following = state.plan.phases[phase.index + 1] if phase.index + 1 < len(state.plan.phases) else None
         between = phase.kind in (PhaseKind.SWITCH, PhaseKind.REST)
         if between and following is not None and following.side and following.side is not phase.side:
-            badge.show_side(following.side, upcoming=True)
-            return
-        side: Side | None = phase.side
-        badge.show_side(side)
-
-    def _draw_buttons(self) -> None:
-        state = self.controller.state
-        pause = self.query_one("#pause-button", ActionButton)
-        pause.label = "Resume" if state.status is Status.PAUSED else "Pause"
-        done = self.query_one("#done-button", ActionButton)
+            side, upcoming = following.side, True
+        position = position_text(state)
+        if self.hiptimer.muted:
+            position = f"muted · {position}"
         can_done, can_start = self.check_action("done", ()), self.check_action("start_now", ())
-        done.display = can_done is not False or can_start is not False
-        done.disabled = not (can_done or can_start)
-        done.label = "Start now" if state.counting_down else "Done"
+        can_rep = self.check_action("rep", ())
+        return _View(
+            word=word,
+            css=css,
+            note=note,
+            phase_name=phase.label,
+            side=side,
+            side_upcoming=upcoming,
+            position=position,
+            instructions=phase.instructions,
+            next_step=next_text(state),
+            pause_label="Resume" if state.status is Status.PAUSED else "Pause",
+            done_shown=can_done is not False or can_start is not False,
+            done_enabled=bool(can_done or can_start),
+            done_label="Start now" if state.counting_down else "Done",
+            rep_shown=can_rep is not False,
+            rep_enabled=bool(can_rep),
+            keys=(state.status, state.index),
+        )
+
+    def _draw_view(self, view: _View) -> None:
+        self.query_one(StateBanner).show_state(view.word, view.css, view.note)
+        for name in _STATE_CLASSES:
+            self._readout.set_class(name == view.css, f"-{name}")
+        set_text(self.query_one("#phase-name", Label), view.phase_name)
+        self.query_one(SideBadge).show_side(view.side, upcoming=view.side_upcoming)
+        set_text(self.query_one("#position", Label), view.position)
+        set_text(self.query_one("#instructions", Static), view.instructions)
+        set_text(self.query_one("#next", Label), view.next_step)
+        self.query_one("#pause-button", ActionButton).label = view.pause_label
+        done = self.query_one("#done-button", ActionButton)
+        done.display = view.done_shown
+        done.disabled = not view.done_enabled
+        done.label = view.done_label
         rep = self.query_one("#rep-button", ActionButton)
-        rep.display = self.check_action("rep", ()) is not False
-        rep.disabled = not self.check_action("rep", ())
+        rep.display = view.rep_shown
+        rep.disabled = not view.rep_enabled
+        if view.keys != self._keys:
+            self._keys = view.keys
+            self.refresh_bindings()
 
     # -- keys and buttons --------------------------------------------------------------------
 

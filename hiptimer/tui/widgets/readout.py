@@ -1,86 +1,122 @@
-"""The big number of the run screen: time left, reps against target, or time elapsed."""
+"""The big number of the run screen: time left, reps against target, or time elapsed.
+
+One widget draws its own lines (Textual's line API) from a small glyph table, and repaints only the
+lines that changed: the run screen shows a new number every second for minutes on end, and this
+is the part of the screen that changes. (Three widgets, Textual's ``Digits`` for each number and a
+slash between them, cost several times as much to draw each second.)
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Label, Static
+from typing import ClassVar
 
-from hiptimer.tui.widgets.quiet import set_text
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
-__all__ = ["BigReadout"]
+__all__ = ["BigReadout", "big_text"]
 
-_SLASH = "  ╱\n ╱ \n╱  "
-"""A slash as tall as the digits (Textual's digits have none: "/" would sit on the bottom row)."""
+_GLYPHS: dict[str, tuple[str, str, str]] = {
+    "0": ("┏━┓", "┃ ┃", "┗━┛"),
+    "1": ("╺┓ ", " ┃ ", "╺┻╸"),
+    "2": ("╺━┓", "┏━┛", "┗━╸"),
+    "3": ("╺━┓", " ━┫", "╺━┛"),
+    "4": ("╻ ╻", "┗━┫", "  ╹"),
+    "5": ("┏━╸", "┗━┓", "╺━┛"),
+    "6": ("┏━╸", "┣━┓", "┗━┛"),
+    "7": ("╺━┓", "  ┃", "  ╹"),
+    "8": ("┏━┓", "┣━┫", "┗━┛"),
+    "9": ("┏━┓", "┗━┫", "╺━┛"),
+    ":": ("   ", " : ", "   "),
+    " ": ("   ", "   ", "   "),
+    "/": ("   ╱ ", "  ╱  ", " ╱   "),
+}
+"""Each character three cells tall (the digits are Textual's bold 3x3 font); the slash is as tall as
+the digits, with a cell of space on either side."""
 
 
-class BigReadout(Vertical):
-    """A value in large digits with a caption under it.
+def big_text(value: str) -> tuple[str, str, str]:
+    """``value`` as three lines of large characters; a character with no glyph sits on the last line."""
+    rows: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for char in value:
+        glyph = _GLYPHS.get(char, (" ", " ", char))
+        for row, part in zip(rows, glyph, strict=True):
+            row.append(part)
+    top, middle, bottom = ("".join(row) for row in rows)
+    return top, middle, bottom
 
-    A value such as ``"7/10"`` (reps against target) is drawn as two numbers with a tall slash
-    between them. With the class ``-plain`` (a very small terminal) the value is one line of bold
-    text instead.
+
+class BigReadout(Widget):
+    """A value in large characters with a caption under it, centred.
+
+    A value such as ``"7/10"`` (reps against target) has a tall slash in it. With the class
+    ``-plain`` (a very small terminal) the value is one line of bold text instead. The widget's
+    colour is the value's; the caption is muted.
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"readout--caption"}
 
     DEFAULT_CSS = """
     BigReadout {
-        height: auto;
+        height: 4;
         width: 1fr;
     }
-    BigReadout > #big {
-        height: auto;
-        width: 1fr;
-        align-horizontal: center;
-    }
-    BigReadout Digits {
-        width: auto;
-        text-style: bold;
-    }
-    BigReadout #slash {
-        width: 3;
-        height: 3;
-        margin: 0 1;
-        text-style: bold;
-        display: none;
-    }
-    BigReadout #target { display: none; }
-    BigReadout.-fraction #slash, BigReadout.-fraction #target { display: block; }
-    BigReadout > Label {
-        width: 1fr;
-        text-align: center;
-    }
-    BigReadout > #plain {
-        display: none;
-        text-style: bold;
-    }
-    BigReadout > #caption {
-        color: $foreground-muted;
-    }
-    BigReadout.-plain > #big { display: none; }
-    BigReadout.-plain > #plain { display: block; }
+    BigReadout.-plain { height: 2; }
+    BigReadout > .readout--caption { color: $foreground-muted; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.value = ""
         """The value shown, as text ("0:37", "7/10")."""
+        self.caption = ""
+        """The words under it."""
+        self._lines: list[Strip] = []
+        self._drawn_for: tuple[object, ...] | None = None
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="big"):
-            yield Digits("", id="count")
-            yield Static(_SLASH, id="slash", markup=False)
-            yield Digits("", id="target")
-        yield Label("", id="plain")
-        yield Label("", id="caption")
+    @property
+    def plain(self) -> bool:
+        """Whether the value is one line of text (a very small terminal) rather than large digits."""
+        return self.has_class("-plain")
 
     def show(self, value: str, caption: str) -> None:
-        """Show ``value`` large and ``caption`` under it."""
-        self.value = value
-        count, slash, target = value.partition("/")
-        self.set_class(bool(slash), "-fraction")
-        for selector, text in (("#count", count), ("#target", target)):
-            digits = self.query_one(selector, Digits)
-            if digits.value != text:
-                digits.update(text)
-        set_text(self.query_one("#plain", Label), value)
-        set_text(self.query_one("#caption", Label), caption)
+        """Show ``value`` large and ``caption`` under it; repaint only the lines that change."""
+        value_rows = 1 if self.plain else 3
+        width = self.size.width
+        if value != self.value:
+            self.value = value
+            self.refresh(Region(0, 0, width, value_rows))
+        if caption != self.caption:
+            self.caption = caption
+            self.refresh(Region(0, value_rows, width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the value or the caption, from lines drawn once per value."""
+        base = self.rich_style
+        caption_style = self.get_component_rich_style("readout--caption")
+        width = self.size.width
+        key = (self.value, self.caption, width, self.plain, base, caption_style)
+        if key != self._drawn_for:
+            self._drawn_for = key
+            texts = [self.value] if self.plain else list(big_text(self.value))
+            value_style = base + Style(bold=True)
+            self._lines = [_centred(text, width, value_style, base) for text in texts]
+            self._lines.append(_centred(self.caption, width, base + caption_style, base))
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(width, base)
+
+
+def _centred(text: str, width: int, style: Style, pad_style: Style) -> Strip:
+    """``text`` in ``style`` in the middle of ``width`` cells (cut at the right if it is wider)."""
+    size = cell_len(text)
+    if size >= width:
+        return Strip([Segment(text, style)], size).crop(0, width)
+    left = (width - size) // 2
+    right = width - size - left
+    return Strip(
+        [Segment(" " * left, pad_style), Segment(text, style), Segment(" " * right, pad_style)], width
+    )
