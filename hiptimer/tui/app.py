@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.reactive import var
 
 from hiptimer.plan import compile_plan
@@ -158,6 +159,16 @@ class HiptimerApp(App[None]):
         """The session run last, which the home screen highlights."""
         if theme is not None:
             self.theme = theme
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, except on a Linux terminal: there one whose input thread sleeps
+        until a key comes (see :mod:`hiptimer.tui.driver`)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and driver.__module__ == "textual.drivers.linux_driver":
+            from hiptimer.tui.driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
 
     # -- life cycle --------------------------------------------------------------------------
 
