@@ -18,6 +18,8 @@ def _lines(widget: Widget) -> list[str]:
 
 
 class _Clock(App[None]):
+    CSS = "BigReadout.-stop { color: red; }"
+
     def compose(self) -> ComposeResult:
         yield BigReadout(id="readout")
         yield ProgressLine(id="progress")
@@ -99,3 +101,18 @@ async def test_the_progress_line_shows_bar_percentage_and_text_across_its_width(
         progress.show(1.0, "0:00 left")
         await pilot.pause()
         assert _lines(progress)[0] == "━━━━━━━━━━━━━━━ 100% 0:00 left"
+
+
+async def test_a_new_colour_redraws_the_readout_though_its_value_stays() -> None:
+    app = _Clock()
+    async with app.run_test(size=(30, 8)) as pilot:
+        readout = app.query_one(BigReadout)
+        readout.show("5", "left of 1:00")
+        await pilot.pause()
+        before = list(readout.render_line(0))[1].style
+        readout.add_class("-stop")  # as the run screen does when the run is paused
+        await pilot.pause()
+        after = list(readout.render_line(0))[1].style
+        assert before is not None and after is not None
+        assert after.color is not None and after.color.triplet == (255, 0, 0)
+        assert before.color != after.color

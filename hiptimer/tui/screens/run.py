@@ -104,13 +104,14 @@ class RunScreen(HiptimerScreen):
         self._progress = ProgressLine(id="progress")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="top"):
-            yield Label(self.controller.plan.session_name, id="session")
-            yield Label("", id="position")
-        yield StateBanner(id="state")
-        with Horizontal(id="what"):
-            yield Label("", id="phase-name")
-            yield SideBadge(id="side")
+        with Vertical(id="head"):
+            with Horizontal(id="top"):
+                yield Label(self.controller.plan.session_name, id="session")
+                yield Label("", id="position")
+            yield StateBanner(id="state")
+            with Horizontal(id="what"):
+                yield Label("", id="phase-name")
+                yield SideBadge(id="side")
         yield self._readout
         with Vertical(id="instructions-box"):
             yield Static("", id="instructions", markup=False)

@@ -65,7 +65,7 @@ class ProgressLine(Widget):
         """What follows the percentage."""
         self._shown: tuple[object, ...] | None = None
         self._strip: Strip | None = None
-        self._drawn_for: tuple[object, ...] | None = None
+        """The line as drawn last, kept until a cell of it or its style changes."""
 
     @property
     def percentage(self) -> int:
@@ -79,7 +79,13 @@ class ProgressLine(Widget):
         shown = self._visible()
         if shown != self._shown:
             self._shown = shown
+            self._strip = None
             self.refresh()
+
+    def notify_style_update(self) -> None:
+        """The colours changed (the theme): draw the line again."""
+        super().notify_style_update()
+        self._strip = None
 
     def _visible(self) -> tuple[object, ...]:
         width = self.size.width
@@ -91,21 +97,23 @@ class ProgressLine(Widget):
 
     def render_line(self, y: int) -> Strip:
         """The bar, the percentage and the text."""
-        base = self.rich_style
         width = self.size.width
+        if y != 0:
+            return Strip.blank(width, self.rich_style)
+        strip = self._strip
+        if strip is None or strip.cell_length != width:
+            self._strip = strip = self._draw(width)
+        return strip
+
+    def _draw(self, width: int) -> Strip:
+        base = self.rich_style
         component = "progress--complete" if self.fraction >= 1 else "progress--bar"
         bar_style = self.get_component_rich_style(component, partial=True)
-        key = (self._visible(), base, bar_style)
-        if y != 0:
-            return Strip.blank(width, base)
-        if key != self._drawn_for or self._strip is None:
-            self._drawn_for = key
-            tail = self._tail()
-            filled, empty = bar_cells(self.fraction, max(0, width - cell_len(tail)))
-            segments = [
-                Segment(filled, base + Style(color=bar_style.color)),
-                Segment(empty, base + Style(color=bar_style.bgcolor)),
-                Segment(tail, base),
-            ]
-            self._strip = Strip(segments).crop_extend(0, width, base)
-        return self._strip
+        tail = self._tail()
+        filled, empty = bar_cells(self.fraction, max(0, width - cell_len(tail)))
+        segments = [
+            Segment(filled, base + Style(color=bar_style.color)),
+            Segment(empty, base + Style(color=bar_style.bgcolor)),
+            Segment(tail, base),
+        ]
+        return Strip(segments).crop_extend(0, width, base)

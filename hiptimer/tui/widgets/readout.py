@@ -74,8 +74,8 @@ class BigReadout(Widget):
         """The value shown, as text ("0:37", "7/10")."""
         self.caption = ""
         """The words under it."""
-        self._lines: list[Strip] = []
-        self._drawn_for: tuple[object, ...] | None = None
+        self._lines: list[Strip] | None = None
+        """The lines as drawn last, kept until the value, caption, size or style changes."""
 
     @property
     def plain(self) -> bool:
@@ -88,26 +88,34 @@ class BigReadout(Widget):
         width = self.size.width
         if value != self.value:
             self.value = value
+            self._lines = None
             self.refresh(Region(0, 0, width, value_rows))
         if caption != self.caption:
             self.caption = caption
+            self._lines = None
             self.refresh(Region(0, value_rows, width, 1))
 
+    def notify_style_update(self) -> None:
+        """The colours changed (the run's state, the theme): draw the lines again."""
+        super().notify_style_update()
+        self._lines = None
+
     def render_line(self, y: int) -> Strip:
-        """One line of the value or the caption, from lines drawn once per value."""
-        base = self.rich_style
-        caption_style = self.get_component_rich_style("readout--caption")
+        """One line of the value or the caption."""
         width = self.size.width
-        key = (self.value, self.caption, width, self.plain, base, caption_style)
-        if key != self._drawn_for:
-            self._drawn_for = key
-            texts = [self.value] if self.plain else list(big_text(self.value))
-            value_style = base + Style(bold=True)
-            self._lines = [_centred(text, width, value_style, base) for text in texts]
-            self._lines.append(_centred(self.caption, width, base + caption_style, base))
-        if y < len(self._lines):
-            return self._lines[y]
-        return Strip.blank(width, base)
+        lines = self._lines
+        if lines is None or (lines and lines[0].cell_length != width):
+            self._lines = lines = self._draw(width)
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
+    def _draw(self, width: int) -> list[Strip]:
+        base = self.rich_style
+        caption_style = base + self.get_component_rich_style("readout--caption")
+        texts = [self.value] if self.plain else list(big_text(self.value))
+        value_style = base + Style(bold=True)
+        lines = [_centred(text, width, value_style, base) for text in texts]
+        lines.append(_centred(self.caption, width, caption_style, base))
+        return lines
 
 
 def _centred(text: str, width: int, style: Style, pad_style: Style) -> Strip:
