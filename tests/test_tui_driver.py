@@ -11,7 +11,7 @@ import queue
 import selectors
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -74,60 +74,75 @@ def _next_select(seen: queue.Queue[float | None]) -> float | None:
     return seen.get(timeout=WAIT)
 
 
-async def test_the_input_thread_sleeps_until_a_key_then_polls_a_while_then_sleeps_again(
-    selects: queue.Queue[float | None], monkeypatch: pytest.MonkeyPatch
-) -> None:
+class _Running:
+    """The driver's input thread running on a pipe: ``type`` writes to it as a keyboard would."""
+
+    def __init__(self, clock: _Clock) -> None:
+        self.clock = clock
+        self._keyboard, self._typing = os.pipe()
+        self.driver = _Recording(App(), self._keyboard)
+        self.thread = threading.Thread(target=self.driver.run_input_thread)
+        self._stopped = False
+
+    def type(self, data: bytes) -> None:
+        os.write(self._typing, data)
+
+    def key(self) -> str:
+        return _key(self.driver.sent).key
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self.driver.exit_event.set()  # as the app closing does
+        self.thread.join(WAIT)
+        self.driver.close()
+        os.close(self._keyboard)
+        os.close(self._typing)
+
+
+@pytest.fixture
+async def running(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[_Running]:
+    # Textual's drivers are made where an event loop runs.
     clock = _Clock()
     monkeypatch.setattr(driver_module, "time", clock)
-    keyboard, typing = os.pipe()
-    driver = _Recording(App(), keyboard)
-    thread = threading.Thread(target=driver.run_input_thread)
-    thread.start()
+    run = _Running(clock)
+    run.thread.start()
     try:
-        assert _next_select(selects) is None  # nothing typed: it sleeps, with no timeout
-        os.write(typing, b"a")
-        assert _key(driver.sent).key == "a"
-        # After input it wakes as Textual's does, to resolve a lone Escape, for a while ...
-        assert _next_select(selects) == POLL_SECONDS
-        # ... and once that while is over, it sleeps again.
-        clock.now += LINGER_SECONDS + 0.01
-        while (timeout := _next_select(selects)) is not None:
-            assert timeout == POLL_SECONDS
-        os.write(typing, b" ")
-        assert _key(driver.sent).key == "space"
+        yield run
     finally:
-        driver.exit_event.set()
-        thread.join(WAIT)
-        driver.close()
-        os.close(keyboard)
-        os.close(typing)
-    assert not thread.is_alive()
+        run.stop()
+    assert not run.thread.is_alive()
+
+
+async def test_the_input_thread_sleeps_until_a_key_then_polls_a_while_then_sleeps_again(
+    selects: queue.Queue[float | None], running: _Running
+) -> None:
+    assert _next_select(selects) is None  # nothing typed: it sleeps, with no timeout
+    running.type(b"a")
+    assert running.key() == "a"
+    # After input it wakes as Textual's does, to resolve a lone Escape, for a while ...
+    assert _next_select(selects) == POLL_SECONDS
+    # ... and once that while is over, it sleeps again.
+    running.clock.now += LINGER_SECONDS + 0.01
+    while (timeout := _next_select(selects)) is not None:
+        assert timeout == POLL_SECONDS
+    running.type(b" ")
+    assert running.key() == "space"
 
 
 async def test_a_lone_escape_is_heard_and_stopping_wakes_the_sleeping_thread(
-    selects: queue.Queue[float | None], monkeypatch: pytest.MonkeyPatch
+    selects: queue.Queue[float | None], running: _Running
 ) -> None:
-    clock = _Clock()
-    monkeypatch.setattr(driver_module, "time", clock)
-    keyboard, typing = os.pipe()
-    driver = _Recording(App(), keyboard)
-    thread = threading.Thread(target=driver.run_input_thread)
-    thread.start()
-    try:
-        assert _next_select(selects) is None
-        os.write(typing, b"\x1b")  # Escape alone: it is a key once no sequence follows
-        assert _key(driver.sent).key == "escape"
-        assert _next_select(selects) is not None
-    finally:
-        clock.now += LINGER_SECONDS + 0.01
-        while selects.get(timeout=WAIT) is not None:  # back to sleep, with no timeout
-            pass
-        driver.exit_event.set()  # the app closing: the thread wakes and ends at once
-        thread.join(WAIT)
-        driver.close()
-        os.close(keyboard)
-        os.close(typing)
-    assert not thread.is_alive()
+    assert _next_select(selects) is None
+    running.type(b"\x1b")  # Escape alone: it is a key once no sequence follows
+    assert running.key() == "escape"
+    assert _next_select(selects) is not None
+    running.clock.now += LINGER_SECONDS + 0.01
+    while _next_select(selects) is not None:  # back to sleep, with no timeout
+        pass
+    running.stop()  # the thread wakes and ends at once
+    assert not running.thread.is_alive()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the Linux driver")
