@@ -6,7 +6,7 @@ table as it goes. The overview at the end puts the headline figure of each next 
 reference, with the ratio and the goal; BENCHMARKS.md records them with the machine they ran on.
 
 Run: python bench/run_all.py [--quick] [--only NAME]   (make bench does this after installing
-termdown; the full run takes about 15 minutes, most of it the real-time timing and CPU windows)
+termdown; the full run takes about 25 minutes, most of it the real-time timing and CPU windows)
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ SCRIPTS = ["timing.py", "cpu.py", "startup.py", "cue_latency.py", "history.py"]
 
 GOAL_CPU_RATIO = 0.5
 """hiptimer's CPU during a hold, at most this share of termdown's."""
+
+FULL_ARGS = {"cpu.py": ["--rounds", "3"]}
+"""Extra arguments in a full run: CPU figures vary by a tenth from one window to the next, so the
+overview takes the median of three rounds."""
 
 JSON_SCRIPTS = {"cpu.py", "startup.py"}
 """Scripts that also write their figures to a JSON file (--json); the others' are read from
@@ -70,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"== {name}: not there\n")
                 continue
             print(f"== {name}", flush=True)
-            cmd = [sys.executable, str(script), *(["--quick"] if args.quick else [])]
+            cmd = [sys.executable, str(script), *(["--quick"] if args.quick else FULL_ARGS.get(name, []))]
             report = Path(tmp) / f"{name}.json"
             if name in JSON_SCRIPTS:
                 cmd += ["--json", str(report)]
