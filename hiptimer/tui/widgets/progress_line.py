@@ -66,6 +66,8 @@ class ProgressLine(Widget):
         self._shown: tuple[object, ...] | None = None
         self._strip: Strip | None = None
         """The line as drawn last, kept until a cell of it or its style changes."""
+        self._styles: dict[bool, tuple[Style, Style, Style]] = {}
+        """The filled part's, the empty part's and the text's styles, by whether all is done."""
 
     @property
     def percentage(self) -> int:
@@ -86,6 +88,7 @@ class ProgressLine(Widget):
         """The colours changed (the theme): draw the line again."""
         super().notify_style_update()
         self._strip = None
+        self._styles = {}
 
     def _visible(self) -> tuple[object, ...]:
         width = self.size.width
@@ -106,14 +109,15 @@ class ProgressLine(Widget):
         return strip
 
     def _draw(self, width: int) -> Strip:
-        base = self.rich_style
-        component = "progress--complete" if self.fraction >= 1 else "progress--bar"
-        bar_style = self.get_component_rich_style(component, partial=True)
+        complete = self.fraction >= 1
+        if complete not in self._styles:
+            base = self.rich_style
+            bar = self.get_component_rich_style(
+                "progress--complete" if complete else "progress--bar", partial=True
+            )
+            self._styles[complete] = (base + Style(color=bar.color), base + Style(color=bar.bgcolor), base)
+        filled_style, empty_style, base = self._styles[complete]
         tail = self._tail()
         filled, empty = bar_cells(self.fraction, max(0, width - cell_len(tail)))
-        segments = [
-            Segment(filled, base + Style(color=bar_style.color)),
-            Segment(empty, base + Style(color=bar_style.bgcolor)),
-            Segment(tail, base),
-        ]
+        segments = [Segment(filled, filled_style), Segment(empty, empty_style), Segment(tail, base)]
         return Strip(segments).crop_extend(0, width, base)

@@ -76,6 +76,8 @@ class BigReadout(Widget):
         """The words under it."""
         self._lines: list[Strip] | None = None
         """The lines as drawn last, kept until the value, caption, size or style changes."""
+        self._styles: tuple[Style, Style, Style] | None = None
+        """The value's, the caption's and the blank cells' styles, kept until the style changes."""
 
     @property
     def plain(self) -> bool:
@@ -99,6 +101,7 @@ class BigReadout(Widget):
         """The colours changed (the run's state, the theme): draw the lines again."""
         super().notify_style_update()
         self._lines = None
+        self._styles = None
 
     def render_line(self, y: int) -> Strip:
         """One line of the value or the caption."""
@@ -109,10 +112,12 @@ class BigReadout(Widget):
         return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
 
     def _draw(self, width: int) -> list[Strip]:
-        base = self.rich_style
-        caption_style = base + self.get_component_rich_style("readout--caption")
+        if self._styles is None:
+            base = self.rich_style
+            caption = base + self.get_component_rich_style("readout--caption")
+            self._styles = (base + Style(bold=True), caption, base)
+        value_style, caption_style, base = self._styles
         texts = [self.value] if self.plain else list(big_text(self.value))
-        value_style = base + Style(bold=True)
         lines = [_centred(text, width, value_style, base) for text in texts]
         lines.append(_centred(self.caption, width, caption_style, base))
         return lines
