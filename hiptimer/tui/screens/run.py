@@ -112,16 +112,19 @@ class RunScreen(HiptimerScreen):
             with Horizontal(id="what"):
                 yield Label("", id="phase-name")
                 yield SideBadge(id="side")
+        # The clock: the only lines that change from one second to the next, next to each other
+        # and outside any container, so a repaint touches nothing else.
         yield self._readout
-        with Vertical(id="instructions-box"):
-            yield Static("", id="instructions", markup=False)
-        yield Label("", id="next")
         yield self._progress
-        with Horizontal(id="buttons"):
-            yield ActionButton("Pause", id="pause-button", variant="primary")
-            yield ActionButton("Done", id="done-button", variant="success")
-            yield ActionButton("+1 rep", id="rep-button", variant="success")
-            yield ActionButton("Skip", id="skip-button")
+        with Vertical(id="lower"):
+            with Vertical(id="instructions-box"):
+                yield Static("", id="instructions", markup=False)
+            yield Label("", id="next")
+            with Horizontal(id="buttons"):
+                yield ActionButton("Pause", id="pause-button", variant="primary")
+                yield ActionButton("Done", id="done-button", variant="success")
+                yield ActionButton("+1 rep", id="rep-button", variant="success")
+                yield ActionButton("Skip", id="skip-button")
         yield Footer()
 
     def on_mount(self) -> None:
