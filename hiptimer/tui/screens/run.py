@@ -98,7 +98,6 @@ class RunScreen(HiptimerScreen):
         self.armed_for: float | None = None
         """The monotonic time of the next wake-up, or None while only a key can change anything."""
         self._view: _View | None = None
-        self._keys: tuple[Status, int] | None = None
         self._finished = False
         self._readout = BigReadout(id="readout")
         self._progress = ProgressLine(id="progress")
@@ -209,8 +208,9 @@ class RunScreen(HiptimerScreen):
         now = self.controller.now()
         view = self._view_of(state)
         if view != self._view:
+            keys_changed = self._view is None or view.keys != self._view.keys
             self._view = view
-            self._draw_view(view)
+            self._draw_view(view, keys_changed)
         self._readout.show(*readout(state, now))
         approx = "~" if state.plan.is_estimate else ""
         self._progress.show(
@@ -252,7 +252,7 @@ class RunScreen(HiptimerScreen):
             keys=(state.status, state.index),
         )
 
-    def _draw_view(self, view: _View) -> None:
+    def _draw_view(self, view: _View, keys_changed: bool) -> None:
         self.query_one(StateBanner).show_state(view.word, view.css, view.note)
         for name in _STATE_CLASSES:
             self._readout.set_class(name == view.css, f"-{name}")
@@ -269,8 +269,7 @@ class RunScreen(HiptimerScreen):
         rep = self.query_one("#rep-button", ActionButton)
         rep.display = view.rep_shown
         rep.disabled = not view.rep_enabled
-        if view.keys != self._keys:
-            self._keys = view.keys
+        if keys_changed:
             self.refresh_bindings()
 
     # -- keys and buttons --------------------------------------------------------------------
