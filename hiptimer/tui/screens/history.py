@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from hiptimer.ports import RunStore, SessionHistory
 from hiptimer.store_records import RunRecord
@@ -34,6 +34,7 @@ from hiptimer.tui.history_data import (
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.run_detail import RunDetailScreen
 from hiptimer.tui.widgets.chart import GOAL_MARK, ProgressChart
+from hiptimer.tui.widgets.keys_footer import KeysFooter
 
 __all__ = ["HistoryScreen", "table_layout"]
 
@@ -167,7 +168,7 @@ class HistoryScreen(HiptimerScreen):
         yield Static("", id="history-empty", markup=False)
         yield Label("", id="chart-title")
         yield ProgressChart(id="chart")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-empty").display = False

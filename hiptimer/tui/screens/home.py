@@ -11,7 +11,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.widgets import Button, DataTable, Label, Static
 
 from hiptimer.plan import Plan
 from hiptimer.ports import RunStore, SessionHistory
@@ -20,6 +20,7 @@ from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
 from hiptimer.tui.text import due_text, minutes_text, when_text
+from hiptimer.tui.widgets.keys_footer import KeysFooter
 
 __all__ = ["HomeRow", "HomeScreen"]
 
@@ -83,7 +84,7 @@ class HomeScreen(HiptimerScreen):
         yield Static("", id="detail", markup=False)
         with Horizontal(id="home-buttons"):
             yield Button("Start (enter)", id="start-button", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW_WIDTH

@@ -14,7 +14,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from hiptimer.engine import Event, RunState, Status
 from hiptimer.plan import PhaseKind, Side
@@ -23,6 +23,7 @@ from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.summary import SummaryScreen
 from hiptimer.tui.text import clock_text, next_text, position_text, readout, state_word
+from hiptimer.tui.widgets.keys_footer import KeysFooter
 from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
@@ -124,7 +125,7 @@ class RunScreen(HiptimerScreen):
                 yield ActionButton("Done", id="done-button", variant="success")
                 yield ActionButton("+1 rep", id="rep-button", variant="success")
                 yield ActionButton("Skip", id="skip-button")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.controller.start()

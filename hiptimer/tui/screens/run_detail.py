@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from hiptimer.results import RunStatus
 from hiptimer.store_records import RunRecord
 from hiptimer.tui.history_data import RunDetail, detail_rows, load_plan, totals_text
 from hiptimer.tui.screens.base import HiptimerScreen
+from hiptimer.tui.widgets.keys_footer import KeysFooter
 from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
 
 __all__ = ["RunDetailScreen"]
@@ -63,7 +64,7 @@ class RunDetailScreen(HiptimerScreen):
         yield title
         yield Label(totals_text(self.detail.record), id="detail-totals", markup=False)
         yield StepsTable(id="steps")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._fill()

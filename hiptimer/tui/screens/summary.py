@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Label
+from textual.widgets import Button, Label
 
 from hiptimer.engine import RunState, Status
 from hiptimer.results import Outcome
 from hiptimer.tui.history_data import result_cells
 from hiptimer.tui.text import clock_text
+from hiptimer.tui.widgets.keys_footer import KeysFooter
 from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class SummaryScreen(Screen[None]):
         yield StepsTable(id="summary-table")
         with Horizontal(id="summary-buttons"):
             yield Button("Back to home (enter)", id="home-button", variant="primary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(StepsTable).show_steps([result_cells(result) for result in self.state.results])

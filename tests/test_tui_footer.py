@@ -1,0 +1,41 @@
+"""The footer lists the keys that work now, whether or not the app has the focus.
+
+A terminal (or the browser page of ``hiptimer serve``) tells the app when it loses the focus; the
+footer must still follow the run: a phone on the floor is watched, not touched.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
+from tui_kit import FakeClock, follow, make_app, run_screen
+
+from hiptimer.tui.app import HiptimerApp
+
+
+async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
+    await app.workers.wait_for_complete()
+    await app.store_worker.drain()
+    await pilot.pause()
+
+
+def footer_keys(app: HiptimerApp) -> list[str]:
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+async def test_the_footer_follows_the_run_from_get_ready_to_the_sprint_without_the_focus() -> None:
+    clock = FakeClock()
+    app = make_app(clock, start="hill-sprints")  # as `hiptimer serve --session hill-sprints` opens
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        assert "Start now" in footer_keys(app)
+        app.post_message(events.AppBlur())  # the page (or terminal window) is not focused
+        await pilot.pause()
+        await follow(app, clock, clock.now + 10.5)  # get ready runs out: the sprint starts
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.controller.state.phase.label == "Sprint uphill"
+        keys = footer_keys(app)
+        assert "Done" in keys and "Start now" not in keys, keys
