@@ -1,4 +1,4 @@
-"""The fixed choices of a session file that the compiled plan carries on: sides and voice.
+"""The fixed choices of a session file that the compiled plan carries on: sides, voice, effort.
 
 They live apart from :mod:`hiptimer.model` (which re-exports them) so that the plan, the engine
 and the history can name them without loading pydantic and the session schema: ``hiptimer
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Sides", "Voice"]
+__all__ = ["Effort", "Sides", "Voice"]
 
 
 class Sides(StrEnum):
@@ -32,3 +32,12 @@ class Voice(StrEnum):
     """Say the phase aloud ("kneeling hip-flexor, left leg, 60 seconds")."""
     TONES = "tones"
     """Tones only."""
+
+
+class Effort(StrEnum):
+    """How hard a step is meant to be: the run screen shows easy steps apart from hard work."""
+
+    EASY = "easy"
+    """Recovery at an easy pace (the walk back down the hill)."""
+    HARD = "hard"
+    """Work: holds, reps and sprints."""

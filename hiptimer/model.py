@@ -22,11 +22,12 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
-from hiptimer.choices import Sides, Voice
+from hiptimer.choices import Effort, Sides, Voice
 
 __all__ = [
     "SESSION_ID_PATTERN",
     "Cues",
+    "Effort",
     "HoldStep",
     "OpenStep",
     "Progression",
@@ -130,6 +131,12 @@ class _StepBase(_Strict):
 
 
 class _SetsMixin(_Strict):
+    effort: Annotated[
+        Effort | None,
+        Field(description='"easy" or "hard"; default: "easy" for open steps, "hard" for the others'),
+    ] = None
+    """``"easy"`` or ``"hard"``: how the step is shown while it runs. Open steps (a walk back down)
+    are easy unless they say otherwise; holds, reps and work are hard."""
     sets: Count = 1
     """How many times in a row (per side, when the move is one-sided)."""
     rest_between_sets: Pause = 0

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from hiptimer.choices import Sides, Voice
+from hiptimer.choices import Effort, Sides, Voice
 
 if TYPE_CHECKING:  # a plan is read without the session schema (and pydantic) by the history
     from hiptimer.model import HoldStep, OpenStep, RepsStep, Session, Step, WorkStep
@@ -87,6 +87,18 @@ class Phase:
     """Where in the file the phase comes from, such as ``steps[1].steps[0]``."""
     progression: str | None = None
     """The progression that set this phase's number, if any."""
+    effort: Effort | None = None
+    """How hard a hold, reps, work or open phase is meant to be; None for rests and switches."""
+
+    @property
+    def easy(self) -> bool:
+        """An effort phase meant to be taken easy (the walk down), shown apart from hard work.
+
+        (A plan stored before steps had an effort reads it as None: its open steps are easy.)
+        """
+        if self.effort is None:
+            return self.kind is PhaseKind.OPEN
+        return self.effort == Effort.EASY
 
     @property
     def timed(self) -> bool:
@@ -271,6 +283,7 @@ class _Builder:
             sound=step.sound,
             step_path=path,
             progression=step.progression,
+            effort=step.effort or (Effort.EASY if step.type == "open" else Effort.HARD),
         )
         spoken = step.cue or step.name
         if isinstance(step, HoldStep | WorkStep):

@@ -57,6 +57,8 @@ def state_word(state: RunState) -> tuple[str, str]:
     if status in (Status.READY, Status.GET_READY):
         return "GET READY", "get-ready"
     kind = state.phase.kind
+    if kind.is_effort and state.phase.easy:
+        return "EASY", "easy"
     if kind is PhaseKind.HOLD:
         return "HOLD", "hold"
     if kind is PhaseKind.REST:

@@ -8,11 +8,15 @@ from hiptimer.tui.widgets.quiet import set_text
 
 __all__ = ["StateBanner"]
 
-_STATES = ("get-ready", "work", "hold", "rest", "switch", "paused", "done")
+_STATES = ("get-ready", "work", "easy", "hold", "rest", "switch", "paused", "done")
 
 
 class StateBanner(Static):
-    """GET READY / WORK / HOLD / REST / SWITCH / PAUSED / DONE, on the state's colour."""
+    """GET READY / WORK / EASY / HOLD / REST / SWITCH / PAUSED / DONE, on the state's colour.
+
+    Easy steps (the walk back down) are teal, apart from the green of hard work and the blue of
+    rest, in every theme: the band must tell them apart from across a room.
+    """
 
     DEFAULT_CSS = """
     StateBanner {
@@ -25,6 +29,7 @@ class StateBanner(Static):
     }
     StateBanner.-get-ready { background: $warning; color: auto; }
     StateBanner.-work { background: $success; color: auto; }
+    StateBanner.-easy { background: #22a6b3; color: auto; }
     StateBanner.-hold { background: $success; color: auto; }
     StateBanner.-rest { background: $primary; color: auto; }
     StateBanner.-switch { background: $accent; color: auto; }
