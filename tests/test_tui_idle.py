@@ -24,6 +24,7 @@ from tui_kit import FakeClock, follow, make_app, run_screen
 from hiptimer.engine import Event
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.run import RunScreen
+from hiptimer.tui.widgets.big_digits import DigitSize, text_width
 from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
@@ -108,13 +109,20 @@ async def test_a_wake_in_a_hold_repaints_the_digits_and_the_progress_line_only(
         with _refreshes(monkeypatch) as seen:
             await follow(app, clock, begin + 4)
         assert readout.value == "0:56"
-        width = readout.size.width
-        # The three lines of digits, not the caption under them; no layout.
-        assert seen == [("readout", (Region(0, 0, width, 3),), False), ("progress", (), False)]
+        # The last digit's cells alone, not the other figures nor the caption under them; no layout.
+        rows = readout.digit_rows
+        width, height = readout.size
+        right = (width + text_width("0:56", rows)) // 2
+        digit = DigitSize.of(rows).width
+        top = (height - 1 - rows) // 2
+        assert seen == [
+            ("readout", (Region(right - digit, top, digit, rows),), False),
+            ("progress", (), False),
+        ]
         progress = screen.query_one(ProgressLine)
         assert progress.fraction == pytest.approx(screen.controller.state.progress(clock.now))
         await pilot.pause()
-        assert "0:56" not in str(readout.render_line(3).text)  # the caption still says "left of 1:00"
+        assert "left of 1:00" in str(readout.render_line(top + rows).text)  # the caption stays
 
 
 async def test_the_progress_line_repaints_only_when_a_cell_changes() -> None:

@@ -1,14 +1,15 @@
 """The big number of the run screen: time left, reps against target, or time elapsed.
 
-One widget draws its own lines (Textual's line API) from a small glyph table, and repaints only the
-lines that changed: the run screen shows a new number every second for minutes on end, and this
-is the part of the screen that changes. (Three widgets, Textual's ``Digits`` for each number and a
-slash between them, cost several times as much to draw each second.)
+One widget draws its own lines (Textual's line API) in block figures as tall as its space allows
+(see :mod:`hiptimer.tui.widgets.big_digits`), and repaints only the figures that changed: the run
+screen shows a new number every second for minutes on end, and from one second to the next
+usually only the last digit changes. (Textual's ``Digits`` is three lines tall at every size, and
+three widgets for a number and a slash cost several times as much to draw each second.)
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -17,43 +18,25 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["BigReadout", "big_text"]
+from hiptimer.tui.widgets.big_digits import DigitSize, fitting_size, render, text_width
 
-_GLYPHS: dict[str, tuple[str, str, str]] = {
-    "0": ("┏━┓", "┃ ┃", "┗━┛"),
-    "1": ("╺┓ ", " ┃ ", "╺┻╸"),
-    "2": ("╺━┓", "┏━┛", "┗━╸"),
-    "3": ("╺━┓", " ━┫", "╺━┛"),
-    "4": ("╻ ╻", "┗━┫", "  ╹"),
-    "5": ("┏━╸", "┗━┓", "╺━┛"),
-    "6": ("┏━╸", "┣━┓", "┗━┛"),
-    "7": ("╺━┓", "  ┃", "  ╹"),
-    "8": ("┏━┓", "┣━┫", "┗━┛"),
-    "9": ("┏━┓", "┗━┫", "╺━┛"),
-    ":": ("   ", " : ", "   "),
-    " ": ("   ", "   ", "   "),
-    "/": ("   ╱ ", "  ╱  ", " ╱   "),
-}
-"""Each character three cells tall (the digits are Textual's bold 3x3 font); the slash is as tall as
-the digits, with a cell of space on either side."""
+__all__ = ["BigReadout"]
 
 
-def big_text(value: str) -> tuple[str, str, str]:
-    """``value`` as three lines of large characters; a character with no glyph sits on the last line."""
-    rows: tuple[list[str], list[str], list[str]] = ([], [], [])
-    for char in value:
-        glyph = _GLYPHS.get(char, (" ", " ", char))
-        for row, part in zip(rows, glyph, strict=True):
-            row.append(part)
-    top, middle, bottom = ("".join(row) for row in rows)
-    return top, middle, bottom
+class _Layout(NamedTuple):
+    """Where the value goes in the widget: as figures ``rows`` tall, or one line of text (0)."""
+
+    rows: int
+    top: int
+    left: int
 
 
 class BigReadout(Widget):
-    """A value in large characters with a caption under it, centred.
+    """A value in figures as large as fit, with a caption under it, centred.
 
-    A value such as ``"7/10"`` (reps against target) has a tall slash in it. With the class
-    ``-plain`` (a very small terminal) the value is one line of bold text instead. The widget's
+    The figures are as tall as the widget allows, less the caption's line, and no wider than it;
+    when not even the smallest figures (three lines) fit, the value is one line of bold text. A
+    value such as ``"7/10"`` (reps against target) has a slash as tall as the digits. The widget's
     colour is the value's; the caption is muted.
     """
 
@@ -61,10 +44,10 @@ class BigReadout(Widget):
 
     DEFAULT_CSS = """
     BigReadout {
-        height: 4;
+        height: 1fr;
+        min-height: 2;
         width: 1fr;
     }
-    BigReadout.-plain { height: 2; }
     BigReadout > .readout--caption { color: $foreground-muted; }
     """
 
@@ -80,22 +63,53 @@ class BigReadout(Widget):
         """The value's, the caption's and the blank cells' styles, kept until the style changes."""
 
     @property
+    def digit_rows(self) -> int:
+        """How many lines tall the value is drawn: 3 or more for figures, 1 for plain text."""
+        return self._layout(self.value).rows or 1
+
+    @property
     def plain(self) -> bool:
-        """Whether the value is one line of text (a very small terminal) rather than large digits."""
-        return self.has_class("-plain")
+        """Whether the value is one line of text (too little room) rather than figures."""
+        return self._layout(self.value).rows == 0
+
+    def _layout(self, value: str) -> _Layout:
+        width, height = self.size
+        rows = fitting_size(value, width - 2, height - 1) if value else None
+        if rows is None:
+            return _Layout(0, max(0, (height - 2) // 2), 0)
+        return _Layout(rows, (height - 1 - rows) // 2, (width - text_width(value, rows)) // 2)
 
     def show(self, value: str, caption: str) -> None:
-        """Show ``value`` large and ``caption`` under it; repaint only the lines that change."""
-        value_rows = 1 if self.plain else 3
-        width = self.size.width
+        """Show ``value`` large and ``caption`` under it; repaint only the cells that change."""
         if value != self.value:
+            self.refresh(*self._changed(self.value, value))
             self.value = value
             self._lines = None
-            self.refresh(Region(0, 0, width, value_rows))
         if caption != self.caption:
             self.caption = caption
             self._lines = None
-            self.refresh(Region(0, value_rows, width, 1))
+            layout = self._layout(value)
+            self.refresh(Region(0, layout.top + (layout.rows or 1), self.size.width, 1))
+
+    def _changed(self, old: str, new: str) -> list[Region]:
+        """The regions that differ between ``old`` and ``new`` drawn in place."""
+        width = self.size.width
+        before, after = self._layout(old), self._layout(new)
+        if before != after:  # the figures' size or place changes: all of it, the caption too
+            return [self.size.region]
+        if len(old) != len(new) or not after.rows:
+            return [Region(0, after.top, width, after.rows or 1)]
+        size = DigitSize.of(after.rows)
+        regions = []
+        x = after.left
+        for was, char in zip(old, new, strict=True):
+            glyph = text_width(char, after.rows)
+            if was != char:
+                if text_width(was, after.rows) != glyph:
+                    return [Region(0, after.top, width, after.rows)]
+                regions.append(Region(x, after.top, glyph, after.rows))
+            x += glyph + size.gap
+        return regions
 
     def notify_style_update(self) -> None:
         """The colours changed (the run's state, the theme): draw the lines again."""
@@ -105,22 +119,26 @@ class BigReadout(Widget):
 
     def render_line(self, y: int) -> Strip:
         """One line of the value or the caption."""
-        width = self.size.width
+        width, height = self.size
         lines = self._lines
-        if lines is None or (lines and lines[0].cell_length != width):
-            self._lines = lines = self._draw(width)
+        if lines is None or len(lines) != height or (lines and lines[0].cell_length != width):
+            self._lines = lines = self._draw(width, height)
         return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
 
-    def _draw(self, width: int) -> list[Strip]:
+    def _draw(self, width: int, height: int) -> list[Strip]:
         if self._styles is None:
             base = self.rich_style
             caption = base + self.get_component_rich_style("readout--caption")
             self._styles = (base + Style(bold=True), caption, base)
         value_style, caption_style, base = self._styles
-        texts = [self.value] if self.plain else list(big_text(self.value))
-        lines = [_centred(text, width, value_style, base) for text in texts]
+        layout = self._layout(self.value)
+        texts = render(self.value, layout.rows) if layout.rows else [self.value]
+        blank = Strip.blank(width, base)
+        lines = [blank] * layout.top
+        lines.extend(_centred(text, width, value_style, base) for text in texts)
         lines.append(_centred(self.caption, width, caption_style, base))
-        return lines
+        lines.extend([blank] * (height - len(lines)))
+        return lines[:height]
 
 
 def _centred(text: str, width: int, style: Style, pad_style: Style) -> Strip:
