@@ -126,11 +126,13 @@ def app_command(session: str | None = None, python: str = sys.executable) -> str
 
 
 def served_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment for the served app: cues ring the bell (the page beeps) unless audio is off.
+    """The environment for the served app: cues ring the bell (the page beeps) unless audio is off,
+    and ``HIPTIMER_SERVED=1`` tells the app it is in a browser (its words speak of tapping).
 
     The app's own players would sound on the computer running the server, not on the phone.
     """
     env = dict(environ)
+    env["HIPTIMER_SERVED"] = "1"
     if env.get("HIPTIMER_AUDIO", "").strip().lower() != "off":
         env["HIPTIMER_AUDIO"] = "bell"
     return env

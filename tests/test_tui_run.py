@@ -102,7 +102,7 @@ async def test_the_hip_flexor_holds_switch_sides_with_a_switch_cue() -> None:
             "◀ LEFT LEG",
         )
         assert big(app) == "1:00"
-        assert "set 1/3" in label(app, "#position")
+        assert "set 1/3" in label(app, "#where")
         begin = clock.now
         await follow(app, clock, begin + 30)
         assert big(app) == "0:30"
@@ -112,7 +112,7 @@ async def test_the_hip_flexor_holds_switch_sides_with_a_switch_cue() -> None:
         assert side(app) == "to RIGHT LEG ▶"
         await follow(app, clock, begin + 210)
         assert (banner(app), side(app), big(app)) == ("HOLD", "RIGHT LEG ▶", "1:00")
-        assert "set 1/3" in label(app, "#position")
+        assert "set 1/3" in label(app, "#where")
         heard = [(round(at - begin, 3), request.cue) for at, request in player.since(begin + 0.5)]
         # The first hold: halfway, 3-2-1, then rest.
         assert heard[:5] == [

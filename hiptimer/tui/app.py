@@ -108,6 +108,9 @@ class HiptimerApp(App[None]):
         notices: One-line messages to show once at start (history in memory, settings unreadable).
         audio_notice: Which audio output plays the cues, shown briefly at start.
         handle_signals: Whether SIGTERM and SIGHUP end a run as interrupted (off in tests).
+        served: Whether the app is shown in a browser by ``hiptimer serve`` (most likely on a
+            touch screen): the words speak of tapping buttons rather than pressing keys, and
+            lists have rows tall enough for a finger.
     """
 
     CSS_PATH = "app.tcss"
@@ -136,6 +139,7 @@ class HiptimerApp(App[None]):
         notices: Sequence[str] = (),
         audio_notice: str | None = None,
         handle_signals: bool = True,
+        served: bool = False,
     ) -> None:
         super().__init__()
         self.clock = clock
@@ -152,6 +156,8 @@ class HiptimerApp(App[None]):
         self.unsaved = UnsavedRuns(self, told=self._notices)
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
+        self.served = served
+        """Whether the app is shown in a browser (``hiptimer serve``), likely on a touch screen."""
         self._signalled = False
         self._store_error_shown = False
         self._resume_offered: set[int] = set()

@@ -15,7 +15,10 @@ from collections.abc import Callable
 from hiptimer.catalog import SessionNotFoundError, load_catalog
 from hiptimer.ports import CuePlayer, RunStore
 
-__all__ = ["run_app"]
+__all__ = ["SERVED_VARIABLE", "run_app"]
+
+SERVED_VARIABLE = "HIPTIMER_SERVED"
+"""Set to "1" by ``hiptimer serve`` for the app it runs in each browser tab."""
 
 
 def run_app(session: str | None = None, *, theme: str | None = None) -> int:
@@ -71,6 +74,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
+        served=os.environ.get(SERVED_VARIABLE) == "1",
     )
     ring.append(app.bell)
     app.run()

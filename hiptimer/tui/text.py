@@ -20,7 +20,9 @@ __all__ = [
     "readout",
     "side_text",
     "state_word",
+    "step_text",
     "when_text",
+    "where_text",
 ]
 
 
@@ -68,26 +70,29 @@ def state_word(state: RunState) -> tuple[str, str]:
     return "WORK", "work"
 
 
-def readout(state: RunState, now: float) -> tuple[str, str]:
+def readout(state: RunState, now: float, *, touch: bool = False) -> tuple[str, str]:
     """The big number and the words under it.
 
     A timed phase shows the time left; a rep phase the reps against the target; an open phase the
-    time since it started.
+    time since it started. The words name keys in a terminal and buttons to tap on a touch screen
+    (``touch``: the app is served to a browser).
     """
     phase = state.phase
     if state.counting_down or state.status is Status.READY:
         return str(_ceil(state.remaining(now) or 0.0)), "get ready"
+    done_word = "tap Done when done" if touch else "enter when done"
     if phase.kind is PhaseKind.REPS:
         done = state.reps_shown(now)
         if phase.pace:
             left = clock_text(_ceil(state.remaining(now) or 0.0))
             return f"{done}/{phase.reps}", f"reps, paced · {left} left"
-        return f"{done}/{phase.reps}", "reps · + to count · enter when done"
+        count = "tap +1 rep to count" if touch else "+ to count"
+        return f"{done}/{phase.reps}", f"reps · {count} · {done_word}"
     if phase.seconds is None:
-        return clock_text(state.active_seconds(now)), "elapsed · enter when done"
+        return clock_text(state.active_seconds(now)), f"elapsed · {done_word}"
     left = clock_text(_ceil(state.remaining(now) or 0.0))
     if phase.min_seconds is not None:
-        return left, f"left of {phase.target_text()} · enter when done"
+        return left, f"left of {phase.target_text()} · {done_word}"
     return left, f"left of {clock_text(phase.seconds)}"
 
 
@@ -110,6 +115,43 @@ def position_text(state: RunState) -> str:
         parts.append(f"round {phase.round_index}/{phase.round_count}")
     parts.append(f"step {phase.index + 1}/{len(state.plan.phases)}")
     return " · ".join(parts)
+
+
+_ROUND_WORDS = ("block", "rep", "round")
+"""What the levels of nested repeat blocks are called, outermost first: the innermost is always
+the round; with two levels the outer one is the block, with three the middle one the rep."""
+
+
+def _round_words(depth: int) -> list[str]:
+    if depth <= 0:
+        return []
+    if depth == 1:
+        return ["round"]
+    return ["block", *(["level"] * (depth - 3)), *(["rep"] if depth >= 3 else []), "round"]
+
+
+def where_text(phase: Phase, room: int | None = None) -> str:
+    """Which set and which round of every repeat level: "set 2/3 · block 2/3 · rep 3/4 · round 1/2".
+
+    Shortened to fit ``room`` cells: the levels' words go first ("set 2/3 · 2/3›3/4›1/2"), then
+    the set's ("2/3 · 2/3›3/4›1/2"). Empty for a phase in no set and no repeat.
+    """
+    sets = [f"{phase.set_index}/{phase.set_count}"] if phase.set_count > 1 else []
+    rounds = [f"{index}/{count}" for index, count in phase.rounds]
+    words = _round_words(len(rounds))
+    forms = [
+        " · ".join([*(f"set {s}" for s in sets), *(f"{w} {r}" for w, r in zip(words, rounds, strict=True))]),
+        " · ".join([*(f"set {s}" for s in sets), *(["›".join(rounds)] if rounds else [])]),
+        " · ".join([*sets, *(["›".join(rounds)] if rounds else [])]),
+    ]
+    if room is None:
+        return forms[0]
+    return next((form for form in forms if len(form) <= room), forms[-1])
+
+
+def step_text(state: RunState) -> str:
+    """Which step of the run: "step 12/17"."""
+    return f"step {state.phase.index + 1}/{len(state.plan.phases)}"
 
 
 def phase_brief(phase: Phase) -> str:

@@ -83,7 +83,9 @@ class HomeScreen(HiptimerScreen):
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail", markup=False)
         with Horizontal(id="home-buttons"):
-            yield Button("Start (enter)", id="start-button", variant="primary")
+            yield Button(
+                "Start" if self.hiptimer.served else "Start (enter)", id="start-button", variant="primary"
+            )
         yield KeysFooter()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -131,9 +133,13 @@ class HomeScreen(HiptimerScreen):
         for key in columns:
             table.add_column(_COLUMN_TITLES[key], key=key)
         now = self.hiptimer.wall_clock()
+        # Served to a browser, most likely a phone: rows three lines tall (about 60 px), the text
+        # on the middle one, so a finger hits the row it means.
+        tall = self.hiptimer.served
         for row in self.rows:
             cells = _cells(row, now)
-            table.add_row(*(cells[key] for key in columns), key=row.entry.id)
+            shown = [f"\n{cells[key]}" if tall else cells[key] for key in columns]
+            table.add_row(*shown, key=row.entry.id, height=3 if tall else 1)
         ids = [row.entry.id for row in self.rows]
         last = self.hiptimer.last_session_id
         if last in ids and last != self._highlighted_last:

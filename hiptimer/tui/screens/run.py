@@ -8,13 +8,16 @@ the moment the engine names as the next change: one timer at a time, re-armed af
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import ClassVar, NamedTuple
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Button, Label, Static
+from textual.widgets._toast import ToastRack
 
 from hiptimer.engine import Event, RunState, Status
 from hiptimer.plan import PhaseKind, Side
@@ -22,7 +25,8 @@ from hiptimer.tui.run_control import RunController
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.summary import SummaryScreen
-from hiptimer.tui.text import clock_text, next_text, position_text, readout, state_word
+from hiptimer.tui.text import clock_text, next_text, readout, state_word, step_text, where_text
+from hiptimer.tui.widgets.big_digits import fitting_size
 from hiptimer.tui.widgets.keys_footer import KeysFooter
 from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
@@ -38,7 +42,24 @@ MIN_WAKE_DELAY = 0.005
 HEARTBEAT_SECONDS = 10.0
 """How often the store hears that the run is still open (it counts a silent run as abandoned)."""
 
-_STATE_CLASSES = ("get-ready", "work", "hold", "rest", "switch", "paused", "done")
+NARROW_WIDTH = 60
+"""Below this many columns the buttons share the row evenly and the side badge drops "LEG"."""
+
+_SIDE_WIDTH = {True: 12, False: 17}
+"""The side badge's width, narrow or not (app.tcss sets it)."""
+
+# The lines a runner needs, apart from the clock and the instructions, at each height (app.tcss
+# sets them): the top bar, the state band, the move's band, the progress line, the next step, the
+# buttons and the footer. The clock gets the rest, less the instructions' share.
+_NEEDED_LINES = {
+    "tall": 1 + 3 + 3 + 1 + 1 + 3 + 1,
+    "-short": 1 + 1 + 3 + 1 + 1 + 3 + 1,
+    "-shorter": 1 + 1 + 1 + 1 + 1 + 3 + 1,
+}
+_INSTRUCTION_LINES = {"tall": (3, 8), "-short": (3, 6), "-shorter": (0, 0)}
+"""The instructions' fewest and most lines at each height: they get what the clock cannot use."""
+
+_STATE_CLASSES = ("get-ready", "work", "easy", "hold", "rest", "switch", "paused", "done")
 
 
 class ActionButton(Button, can_focus=False):
@@ -53,8 +74,10 @@ class _View(NamedTuple):
     css: str
     note: str
     phase_name: str
+    where: str
     side: Side | None
     side_upcoming: bool
+    side_short: bool
     position: str
     instructions: str
     next_step: str
@@ -111,6 +134,7 @@ class RunScreen(HiptimerScreen):
             yield StateBanner(id="state")
             with Horizontal(id="what"):
                 yield Label("", id="phase-name")
+                yield Label("", id="where")
                 yield SideBadge(id="side")
         # The clock: the only lines that change from one second to the next, next to each other
         # and outside any container, so a repaint touches nothing else.
@@ -139,11 +163,36 @@ class RunScreen(HiptimerScreen):
         self.controller.interrupt()
 
     def on_resize(self, event: events.Resize) -> None:
-        width, height = event.size
-        self.set_class(height < 24, "-short")
+        """Lay the screen out for its size: the clock gets what the needed lines leave."""
+        if self._finished or not self.is_mounted:
+            return
+        with contextlib.suppress(NoMatches):  # the screen is going away (the run just ended)
+            self._lay_out(*event.size)
+
+    def _lay_out(self, width: int, height: int) -> None:
+        self.set_class(height < 28, "-short")
         self.set_class(height < 20, "-shorter")
         self.set_class(height < 14 or width < 40, "-tiny")
-        self._readout.set_class(height < 14 or width < 40, "-plain")
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+        for button in self.query(ActionButton):  # labels fill narrow buttons (CSS cannot say 0)
+            button.styles.line_pad = 0 if width < NARROW_WIDTH else 1
+        size = "-shorter" if height < 20 else "-short" if height < 28 else "tall"
+        left = height - _NEEDED_LINES[size]
+        fewest, most = _INSTRUCTION_LINES[size]
+        # The tallest figures a clock of minutes and seconds can have at this width: lines past
+        # them would stay blank, so the instructions take them (a tall, narrow phone).
+        clock = (fitting_size("0:00", width - 2, max(0, left - 1)) or 1) + 1
+        lines = min(most, max(fewest, left - clock), max(0, left - 4))
+        box = self.query_one("#instructions-box")
+        box.styles.height = lines
+        box.display = lines > 0
+        # Notices, one line each, rise from above the next step: over the instructions, or, with
+        # none shown, over the foot of the clock (never over the progress line or the buttons).
+        below = 1 + (1 if width < 40 or height < 14 else 3) + 1 + (0 if lines else 1)
+        self.query_one(ToastRack).styles.margin = (0, 0, below, 0)
+        if self._view is not None:
+            self._view = None
+            self._draw()
 
     # -- waking ------------------------------------------------------------------------------
 
@@ -212,7 +261,7 @@ class RunScreen(HiptimerScreen):
             keys_changed = self._view is None or view.keys != self._view.keys
             self._view = view
             self._draw_view(view, keys_changed)
-        self._readout.show(*readout(state, now))
+        self._readout.show(*readout(state, now, touch=self.hiptimer.served))
         approx = "~" if state.plan.is_estimate else ""
         self._progress.show(
             state.progress(now), f"{approx}{clock_text(state.seconds_left(now) + 0.999)} left"
@@ -222,25 +271,32 @@ class RunScreen(HiptimerScreen):
         word, css = state_word(state)
         note = ""
         if state.status is Status.PAUSED:
-            note = "the computer slept" if self.controller.slept else "space to resume"
+            resume = "tap Resume" if self.hiptimer.served else "space to resume"
+            note = "the computer slept" if self.controller.slept else resume
         phase = state.phase
         side, upcoming = phase.side, False
         following = state.plan.phases[phase.index + 1] if phase.index + 1 < len(state.plan.phases) else None
         between = phase.kind in (PhaseKind.SWITCH, PhaseKind.REST)
         if between and following is not None and following.side and following.side is not phase.side:
             side, upcoming = following.side, True
-        position = position_text(state)
+        position = step_text(state)
         if self.hiptimer.muted:
             position = f"muted · {position}"
         can_done, can_start = self.check_action("done", ()), self.check_action("start_now", ())
         can_rep = self.check_action("rep", ())
+        width = self.size.width
+        short_side = width < NARROW_WIDTH
+        side_room = _SIDE_WIDTH[short_side] + 1 if side is not None else 0
+        room = width - 4 - side_room - min(len(phase.label), max(12, width // 3))
         return _View(
             word=word,
             css=css,
             note=note,
             phase_name=phase.label,
+            where=where_text(phase, room),
             side=side,
             side_upcoming=upcoming,
+            side_short=short_side,
             position=position,
             instructions=phase.instructions,
             next_step=next_text(state),
@@ -258,7 +314,8 @@ class RunScreen(HiptimerScreen):
         for name in _STATE_CLASSES:
             self._readout.set_class(name == view.css, f"-{name}")
         set_text(self.query_one("#phase-name", Label), view.phase_name)
-        self.query_one(SideBadge).show_side(view.side, upcoming=view.side_upcoming)
+        set_text(self.query_one("#where", Label), view.where)
+        self.query_one(SideBadge).show_side(view.side, upcoming=view.side_upcoming, short=view.side_short)
         set_text(self.query_one("#position", Label), view.position)
         set_text(self.query_one("#instructions", Static), view.instructions)
         set_text(self.query_one("#next", Label), view.next_step)

@@ -27,10 +27,13 @@ class SideBadge(Static):
     SideBadge.-upcoming { text-style: bold italic; }
     """
 
-    def show_side(self, side: Side | None, *, upcoming: bool = False) -> None:
-        """Show ``side``; ``upcoming`` marks the side a switch leads to ("→ RIGHT LEG ▶")."""
+    def show_side(self, side: Side | None, *, upcoming: bool = False, short: bool = False) -> None:
+        """Show ``side``; ``upcoming`` marks the side a switch leads to ("to RIGHT LEG ▶");
+        ``short`` leaves out "LEG" (a narrow screen)."""
         self.set_class(side is Side.LEFT, "-left")
         self.set_class(side is Side.RIGHT, "-right")
         self.set_class(upcoming, "-upcoming")
         text = side_text(side)
+        if short:
+            text = text.replace(" LEG", "")
         set_text(self, f"to {text}" if upcoming and text else text)
