@@ -107,7 +107,7 @@ async def test_the_readout_is_in_the_colour_of_its_state_and_the_caption_muted()
         readout.show("1", "get ready")
         await pilot.pause()
         rows = readout.digit_rows
-        value_style = list(readout.render_line(1))[1].style
+        value_style = next(iter(readout.render_line(1))).style
         caption_style = list(readout.render_line(rows))[1].style
         assert value_style is not None and caption_style is not None
         assert value_style.bold and value_style.color != caption_style.color
@@ -135,10 +135,10 @@ async def test_a_new_colour_redraws_the_readout_though_its_value_stays() -> None
         readout = app.query_one(BigReadout)
         readout.show("5", "left of 1:00")
         await pilot.pause()
-        before = list(readout.render_line(0))[1].style
+        before = next(iter(readout.render_line(0))).style
         readout.add_class("-stop")  # as the run screen does when the run is paused
         await pilot.pause()
-        after = list(readout.render_line(0))[1].style
+        after = next(iter(readout.render_line(0))).style
         assert before is not None and after is not None
         assert after.color is not None and after.color.triplet == (255, 0, 0)
         assert before.color != after.color

@@ -24,7 +24,7 @@ from tui_kit import FakeClock, follow, make_app, run_screen
 from hiptimer.engine import Event
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.run import RunScreen
-from hiptimer.tui.widgets.big_digits import DigitSize, text_width
+from hiptimer.tui.widgets.big_digits import DigitSize, glyph_lines, text_width
 from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
@@ -115,10 +115,14 @@ async def test_a_wake_in_a_hold_repaints_the_digits_and_the_progress_line_only(
         right = (width + text_width("0:56", rows)) // 2
         digit = DigitSize.of(rows).width
         top = (height - 1 - rows) // 2
-        assert seen == [
-            ("readout", (Region(right - digit, top, digit, rows),), False),
-            ("progress", (), False),
-        ]
+        (readout_refresh, regions, layout), progress_refresh = seen
+        assert (readout_refresh, layout, progress_refresh) == ("readout", False, ("progress", (), False))
+        # Within the last digit's cells, the lines where 7 and 6 differ and no others.
+        assert all(r.x == right - digit and r.width == digit for r in regions), regions
+        lines = {y - top for r in regions for y in range(r.y, r.bottom)}
+        seven, six = glyph_lines("7", rows), glyph_lines("6", rows)
+        assert lines == {y for y in range(rows) if seven[y] != six[y]}
+        assert 0 < len(lines) < rows
         progress = screen.query_one(ProgressLine)
         assert progress.fraction == pytest.approx(screen.controller.state.progress(clock.now))
         await pilot.pause()

@@ -122,6 +122,7 @@ class RunScreen(HiptimerScreen):
         self.armed_for: float | None = None
         """The monotonic time of the next wake-up, or None while only a key can change anything."""
         self._view: _View | None = None
+        self._view_key: tuple[object, ...] = ()
         self._finished = False
         self._readout = BigReadout(id="readout")
         self._progress = ProgressLine(id="progress")
@@ -256,7 +257,11 @@ class RunScreen(HiptimerScreen):
         """Show the run as it is now: the clock always, the rest only when it changed."""
         state = self.controller.state
         now = self.controller.now()
-        view = self._view_of(state)
+        # What the view shows changes with these alone; a wake that changes none of them (most
+        # wakes: a second of a hold) leaves it as it is without working it out again.
+        key = (state.status, state.index, state.counting_down, self.controller.slept, self.hiptimer.muted)
+        view = self._view if key == self._view_key and self._view is not None else self._view_of(state)
+        self._view_key = key
         if view != self._view:
             keys_changed = self._view is None or view.keys != self._view.keys
             self._view = view

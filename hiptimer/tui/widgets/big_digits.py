@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["MIN_ROWS", "DigitSize", "fitting_size", "render", "text_width"]
+__all__ = ["MIN_ROWS", "DigitSize", "fitting_size", "glyph_lines", "render", "text_width"]
 
 MIN_ROWS = 3
 """The smallest height the figures are drawn at; below it a number is plain text."""
@@ -95,6 +95,11 @@ def render(text: str, rows: int) -> list[str]:
     glyphs = [_glyph(char, rows) for char in text]
     spacer = " " * size.gap
     return [spacer.join(glyph[y] for glyph in glyphs) for y in range(rows)]
+
+
+def glyph_lines(char: str, rows: int) -> tuple[str, ...]:
+    """One character's lines, ``rows`` lines tall (kept once drawn)."""
+    return _glyph(char, rows)
 
 
 def _glyph_width(char: str, size: DigitSize) -> int:

@@ -18,7 +18,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from hiptimer.tui.widgets.big_digits import DigitSize, fitting_size, render, text_width
+from hiptimer.tui.widgets.big_digits import DigitSize, fitting_size, glyph_lines, render, text_width
 
 __all__ = ["BigReadout"]
 
@@ -61,6 +61,8 @@ class BigReadout(Widget):
         """The lines as drawn last, kept until the value, caption, size or style changes."""
         self._styles: tuple[Style, Style, Style] | None = None
         """The value's, the caption's and the blank cells' styles, kept until the style changes."""
+        self._layouts: dict[tuple[int, int, str], _Layout] = {}
+        """Layouts worked out, by size and the value's shape (a layout is asked for often)."""
 
     @property
     def digit_rows(self) -> int:
@@ -74,15 +76,19 @@ class BigReadout(Widget):
 
     def _layout(self, value: str) -> _Layout:
         width, height = self.size
-        rows = fitting_size(value, width - 2, height - 1) if value else None
-        if rows is None:
-            return _Layout(0, max(0, (height - 2) // 2), 0)
-        return _Layout(rows, (height - 1 - rows) // 2, (width - text_width(value, rows)) // 2)
+        # Every digit is as wide as every other: the layout depends on where the colons are.
+        shape = (width, height, "".join(":" if char == ":" else "0" for char in value))
+        layout = self._layouts.get(shape)
+        if layout is None:
+            layout = self._layouts[shape] = _layout_of(shape[2], width, height)
+        return layout
 
     def show(self, value: str, caption: str) -> None:
         """Show ``value`` large and ``caption`` under it; repaint only the cells that change."""
         if value != self.value:
-            self.refresh(*self._changed(self.value, value))
+            changed = self._changed(self.value, value)
+            if changed:  # (none: nothing drawn differs, and refresh() alone would repaint it all)
+                self.refresh(*changed)
             self.value = value
             self._lines = None
         if caption != self.caption:
@@ -107,7 +113,11 @@ class BigReadout(Widget):
             if was != char:
                 if text_width(was, after.rows) != glyph:
                     return [Region(0, after.top, width, after.rows)]
-                regions.append(Region(x, after.top, glyph, after.rows))
+                # From the first to the last line where the two figures differ: 6 and 5 share
+                # their top half. (One region: each one more costs more than a few lines.)
+                lines = _differing(glyph_lines(was, after.rows), glyph_lines(char, after.rows))
+                if lines:
+                    regions.append(Region(x, after.top + lines[0], glyph, lines[1] - lines[0]))
             x += glyph + size.gap
         return regions
 
@@ -135,10 +145,26 @@ class BigReadout(Widget):
         texts = render(self.value, layout.rows) if layout.rows else [self.value]
         blank = Strip.blank(width, base)
         lines = [blank] * layout.top
-        lines.extend(_centred(text, width, value_style, base) for text in texts)
+        # The figures' lines are one run of one style, margins and all (the margins are blank
+        # anyway): each second's repaint then writes the fewest bytes to the terminal.
+        lines.extend(_centred(text, width, value_style, value_style) for text in texts)
         lines.append(_centred(self.caption, width, caption_style, base))
         lines.extend([blank] * (height - len(lines)))
         return lines[:height]
+
+
+def _layout_of(value: str, width: int, height: int) -> _Layout:
+    """Where ``value`` goes in ``width`` x ``height`` cells, with a line for the caption."""
+    rows = fitting_size(value, width - 2, height - 1) if value else None
+    if rows is None:
+        return _Layout(0, max(0, (height - 2) // 2), 0)
+    return _Layout(rows, (height - 1 - rows) // 2, (width - text_width(value, rows)) // 2)
+
+
+def _differing(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[int, int] | None:
+    """The first line where ``old`` and ``new`` differ and the line past the last; None if none."""
+    differ = [y for y, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    return (differ[0], differ[-1] + 1) if differ else None
 
 
 def _centred(text: str, width: int, style: Style, pad_style: Style) -> Strip:
@@ -148,6 +174,8 @@ def _centred(text: str, width: int, style: Style, pad_style: Style) -> Strip:
         return Strip([Segment(text, style)], size).crop(0, width)
     left = (width - size) // 2
     right = width - size - left
+    if style is pad_style:
+        return Strip([Segment(f"{' ' * left}{text}{' ' * right}", style)], width)
     return Strip(
         [Segment(" " * left, pad_style), Segment(text, style), Segment(" " * right, pad_style)], width
     )
