@@ -194,24 +194,28 @@ class Page:
 
 @contextlib.asynccontextmanager
 async def launch(
-    executable: str, profile: Path, *, width: int = 1000, height: int = 700
+    executable: str, profile: Path, *, width: int = 1000, height: int = 700, scale: int = 1
 ) -> AsyncIterator[Page]:
     """Start headless Chromium with a fresh profile in ``profile`` and attach to its tab.
 
-    The page gets a device pixel ratio of 1: with an emulated ratio of 2, headless Chromium
-    sizes xterm.js's canvas for 1 and the screenshot shows the terminal at twice its size.
+    The page gets a device pixel ratio of ``scale``, set on the browser itself
+    (``--force-device-scale-factor``), so that xterm.js sizes its canvas for it as on a real
+    phone: with a ratio emulated over DevTools alone, headless Chromium sizes the canvas for 1 and
+    the screenshot shows the terminal at ``scale`` times its size.
 
     Args:
         executable: The browser.
         profile: An empty folder for the browser's profile (``--user-data-dir``).
         width: The page's width in CSS pixels.
         height: The page's height in CSS pixels.
+        scale: Device pixels per CSS pixel (a phone: 3).
     """
     process = await asyncio.create_subprocess_exec(
         executable,
         *FLAGS,
         f"--user-data-dir={profile}",
         f"--window-size={width},{height}",
+        f"--force-device-scale-factor={scale}",
         "about:blank",
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
@@ -232,7 +236,7 @@ async def launch(
                         "Emulation.setDeviceMetricsOverride",
                         width=width,
                         height=height,
-                        deviceScaleFactor=1,
+                        deviceScaleFactor=scale,
                         mobile=False,
                     )
                     yield page

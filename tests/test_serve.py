@@ -287,3 +287,11 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert server.returncode == 1
     assert "cannot listen on 127.0.0.1" in err
     assert "Traceback" not in err
+
+
+def test_the_served_app_knows_it_is_in_a_browser_and_the_terminal_app_does_not() -> None:
+    from hiptimer.tui.launch import SERVED_VARIABLE
+
+    assert serve.served_environment({})[SERVED_VARIABLE] == "1"
+    assert serve.served_environment({"HIPTIMER_AUDIO": "off"})[SERVED_VARIABLE] == "1"
+    assert SERVED_VARIABLE not in os.environ  # the tests' own app runs as in a terminal

@@ -86,8 +86,9 @@ def readout(state: RunState, now: float, *, touch: bool = False) -> tuple[str, s
         if phase.pace:
             left = clock_text(_ceil(state.remaining(now) or 0.0))
             return f"{done}/{phase.reps}", f"reps, paced · {left} left"
-        count = "tap +1 rep to count" if touch else "+ to count"
-        return f"{done}/{phase.reps}", f"reps · {count} · {done_word}"
+        if touch:  # (short enough for a phone's 41 columns)
+            return f"{done}/{phase.reps}", "reps · tap +1 rep, Done when done"
+        return f"{done}/{phase.reps}", f"reps · + to count · {done_word}"
     if phase.seconds is None:
         return clock_text(state.active_seconds(now)), f"elapsed · {done_word}"
     left = clock_text(_ceil(state.remaining(now) or 0.0))

@@ -56,6 +56,7 @@ class DigitSize:
     """Columns between two figures."""
 
     @staticmethod
+    @cache
     def of(rows: int) -> DigitSize:
         """The measures of figures ``rows`` lines tall."""
         height = 2 * rows - 1
@@ -70,6 +71,7 @@ class DigitSize:
         return (self.height - self.stroke) // 2
 
 
+@cache
 def text_width(text: str, rows: int) -> int:
     """The columns ``text`` takes drawn ``rows`` lines tall."""
     size = DigitSize.of(rows)

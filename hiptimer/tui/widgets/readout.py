@@ -57,8 +57,13 @@ class BigReadout(Widget):
         """The value shown, as text ("0:37", "7/10")."""
         self.caption = ""
         """The words under it."""
-        self._lines: list[Strip] | None = None
-        """The lines as drawn last, kept until the value, caption, size or style changes."""
+        self._lines: list[Strip | None] | None = None
+        """The lines as drawn last (None: not yet), kept until the value, caption, size or style
+        changes."""
+        self._width = 0
+        """The width the lines were drawn for."""
+        self._drawn_figures: tuple[tuple[str, int], list[str]] = (("", 0), [])
+        """The last value drawn in figures (and their height), with its lines."""
         self._styles: tuple[Style, Style, Style] | None = None
         """The value's, the caption's and the blank cells' styles, kept until the style changes."""
         self._layouts: dict[tuple[int, int, str], _Layout] = {}
@@ -128,29 +133,42 @@ class BigReadout(Widget):
         self._styles = None
 
     def render_line(self, y: int) -> Strip:
-        """One line of the value or the caption."""
+        """One line of the value or the caption (drawn when first asked for, then kept)."""
         width, height = self.size
         lines = self._lines
-        if lines is None or len(lines) != height or (lines and lines[0].cell_length != width):
-            self._lines = lines = self._draw(width, height)
-        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+        if lines is None or len(lines) != height or self._width != width:
+            self._lines = lines = [None] * height
+            self._width = width
+        if y >= height:
+            return Strip.blank(width, self.rich_style)
+        line = lines[y]
+        if line is None:
+            line = lines[y] = self._draw_line(y, width)
+        return line
 
-    def _draw(self, width: int, height: int) -> list[Strip]:
+    def _figures(self, rows: int) -> list[str]:
+        """The value's lines of figures ``rows`` tall (worked out once per value)."""
+        key = (self.value, rows)
+        if self._drawn_figures[0] != key:
+            self._drawn_figures = (key, render(self.value, rows))
+        return self._drawn_figures[1]
+
+    def _draw_line(self, y: int, width: int) -> Strip:
         if self._styles is None:
             base = self.rich_style
             caption = base + self.get_component_rich_style("readout--caption")
             self._styles = (base + Style(bold=True), caption, base)
         value_style, caption_style, base = self._styles
         layout = self._layout(self.value)
-        texts = render(self.value, layout.rows) if layout.rows else [self.value]
-        blank = Strip.blank(width, base)
-        lines = [blank] * layout.top
-        # The figures' lines are one run of one style, margins and all (the margins are blank
-        # anyway): each second's repaint then writes the fewest bytes to the terminal.
-        lines.extend(_centred(text, width, value_style, value_style) for text in texts)
-        lines.append(_centred(self.caption, width, caption_style, base))
-        lines.extend([blank] * (height - len(lines)))
-        return lines[:height]
+        rows = layout.rows or 1
+        if layout.top <= y < layout.top + rows:
+            # The figures' lines are one run of one style, margins and all (the margins are
+            # blank anyway): each second's repaint then writes the fewest bytes to the terminal.
+            text = self._figures(layout.rows)[y - layout.top] if layout.rows else self.value
+            return _centred(text, width, value_style, value_style)
+        if y == layout.top + rows:
+            return _centred(self.caption, width, caption_style, base)
+        return Strip.blank(width, base)
 
 
 def _layout_of(value: str, width: int, height: int) -> _Layout:
