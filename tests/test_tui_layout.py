@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from run_states import SERVED, SIZES, STATES, settle
-from textual.widgets import Button, Label
+from textual.widgets import Button, DataTable, Label
 from tui_kit import FakeClock, make_app, run_screen
 
 from hiptimer.catalog import Catalog, CatalogEntry, Source, load_text
@@ -193,3 +193,15 @@ def test_the_levels_lose_their_words_first_then_the_sets_as_the_room_shrinks() -
     assert where_text(replace(phase, rounds=((1, 4),), set_count=1)) == "round 1/4"
     assert where_text(replace(phase, rounds=((1, 2), (3, 4)), set_count=1)) == "block 1/2 · round 3/4"
     assert where_text(replace(phase, rounds=(), set_count=1)) == ""
+
+
+@pytest.mark.parametrize("served", [False, True])
+async def test_home_rows_are_tall_enough_to_tap_when_served(served: bool) -> None:
+    app = make_app(FakeClock(), served=served)
+    async with app.run_test(size=(41, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        heights = {row.height for row in table.rows.values()}
+        assert heights == ({3} if served else {1})  # three lines: about 63 CSS px on a phone
+        start = app.screen.query_one("#start-button", Button)
+        assert str(start.label) == ("Start" if served else "Start (enter)")
