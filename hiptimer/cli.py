@@ -23,10 +23,10 @@ from hiptimer import __version__
 if TYPE_CHECKING:  # imported where they are used, so a command loads only what it needs
     from pathlib import Path
 
-    from hiptimer.catalog import Catalog, CatalogEntry, LoadError
-    from hiptimer.history_cli import HistoryLookup
-    from hiptimer.model import Schedule, Session
-    from hiptimer.plan import Phase, Plan
+    from hiptimer.catalog.sessions import Catalog, CatalogEntry, LoadError
+    from hiptimer.core.model import Schedule, Session
+    from hiptimer.core.plan import Phase, Plan
+    from hiptimer.history.command import HistoryLookup
 
 __all__ = ["CliHooks", "SessionStatus", "build_parser", "main"]
 
@@ -54,7 +54,7 @@ def _no_reasons(session: Session) -> Mapping[str, str]:
 
 
 def _load_catalog() -> Catalog:
-    from hiptimer.catalog import load_catalog
+    from hiptimer.catalog.sessions import load_catalog
 
     return load_catalog()
 
@@ -86,7 +86,7 @@ def _default_hooks() -> CliHooks:
 
     def lookup() -> HistoryLookup:
         if not found:
-            from hiptimer.history_cli import HistoryLookup  # late: only the commands that read history
+            from hiptimer.history.command import HistoryLookup  # late: only the commands that read history
 
             found.append(HistoryLookup())
         return found[0]
@@ -197,7 +197,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
-    from hiptimer.plan import compile_plan
+    from hiptimer.core.plan import compile_plan
 
     catalog = hooks.catalog()
     rows = [("ID", "NAME", "TIME", "WHEN", "LAST DONE", "DUE", "FROM")]
@@ -224,8 +224,8 @@ def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
-    from hiptimer.catalog import SessionNotFoundError
-    from hiptimer.plan import compile_plan
+    from hiptimer.catalog.sessions import SessionNotFoundError
+    from hiptimer.core.plan import compile_plan
 
     try:
         entry = hooks.catalog().find(args.session)
@@ -269,8 +269,8 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
 def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
     from pathlib import Path
 
-    from hiptimer.catalog import load_file
-    from hiptimer.plan import compile_plan
+    from hiptimer.catalog.sessions import load_file
+    from hiptimer.core.plan import compile_plan
 
     files, errors = _expand(Path(p) for p in args.files)
     _print_errors(errors)
@@ -289,7 +289,7 @@ def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
 def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
     import json
 
-    from hiptimer.model import Session
+    from hiptimer.core.model import Session
 
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Session.model_json_schema()}
     print(json.dumps(schema, indent=2, ensure_ascii=False))
@@ -297,14 +297,14 @@ def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _history_arguments(parser: argparse.ArgumentParser) -> None:
-    from hiptimer.history_cli import add_arguments
+    from hiptimer.history.command import add_arguments
 
     add_arguments(parser)
 
 
 def _history(args: argparse.Namespace, hooks: CliHooks) -> int:
-    """``hiptimer history``: see :mod:`hiptimer.history_cli`."""
-    from hiptimer.history_cli import run_history
+    """``hiptimer history``: see :mod:`hiptimer.history.command`."""
+    from hiptimer.history.command import run_history
 
     return run_history(args)
 
@@ -355,7 +355,7 @@ def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
         )
         return 1
     if args.session is not None:
-        from hiptimer.catalog import SessionNotFoundError
+        from hiptimer.catalog.sessions import SessionNotFoundError
 
         try:
             hooks.catalog().find(args.session)
@@ -363,7 +363,7 @@ def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
             _print_errors(exc.errors)
             print(f"hiptimer: {exc.message}", file=sys.stderr)
             return 1
-    from hiptimer import serve
+    from hiptimer.web import serve
 
     token: str | None = args.token
     if token == "" or (token is None and not serve.is_loopback(args.host)):
@@ -407,7 +407,7 @@ _COMMANDS = (
 
 def schedule_text(schedule: Schedule) -> str:
     """The schedule hint in words: "before a run", "2x a week, non-running days"."""
-    from hiptimer.model import ScheduleWhen
+    from hiptimer.core.model import ScheduleWhen
 
     when = {
         ScheduleWhen.BEFORE_RUN: "before a run",
@@ -458,7 +458,7 @@ def _phase_table(phases: Sequence[Phase]) -> str:
 
 
 def _target_text(phase: Phase) -> str:
-    from hiptimer.plan import format_seconds
+    from hiptimer.core.plan import format_seconds
 
     if phase.timed:
         return phase.target_text()
@@ -485,7 +485,7 @@ def _print_errors(errors: Iterable[LoadError]) -> None:
 
 def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
     """Files as given; a folder stands for the ``*.toml`` files in it (an error if none)."""
-    from hiptimer.catalog import LoadError
+    from hiptimer.catalog.sessions import LoadError
 
     files: list[Path] = []
     errors: list[LoadError] = []

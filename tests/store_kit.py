@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hiptimer.catalog import load_file
-from hiptimer.engine import Event, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import PhaseKind, Plan, compile_plan
-from hiptimer.ports import RunStore
-from hiptimer.results import Effect, PhaseFinished, RunFinished
-from hiptimer.store import definition_hash
+from hiptimer.catalog.sessions import load_file
+from hiptimer.core.engine import Event, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import PhaseKind, Plan, compile_plan
+from hiptimer.core.ports import RunStore
+from hiptimer.core.results import Effect, PhaseFinished, RunFinished
+from hiptimer.history.store import definition_hash
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 
@@ -131,7 +131,7 @@ def round_starts(plan: Plan) -> list[int]:
 
 def corrupt(path: Path) -> None:
     """A history of 40 runs, then scribbled over in many places (but not its first pages)."""
-    from hiptimer.store import SqliteStore
+    from hiptimer.history.store import SqliteStore
 
     store = SqliteStore(path)
     for day in range(40):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hiptimer import __version__
-from hiptimer.store import open_store
+from hiptimer.history.store import open_store
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 

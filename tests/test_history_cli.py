@@ -15,11 +15,11 @@ from store_kit import MONDAY, builtin, corrupt, play
 
 from hiptimer import locations
 from hiptimer.cli import main
-from hiptimer.history_cli import TABLE_LIMIT, HistoryLookup
-from hiptimer.history_format import CSV_COLUMNS
-from hiptimer.plan import compile_plan
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import RunStatus
+from hiptimer.history.command import TABLE_LIMIT, HistoryLookup
+from hiptimer.history.format import CSV_COLUMNS
+from hiptimer.history.store import SqliteStore
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hiptimer.catalog import LoadedFile, load_text
-from hiptimer.model import Session
-from hiptimer.plan import PhaseKind, compile_plan
-from hiptimer.tomlpos import key_positions
+from hiptimer.catalog.sessions import LoadedFile, load_text
+from hiptimer.catalog.tomlpos import key_positions
+from hiptimer.core.model import Session
+from hiptimer.core.plan import PhaseKind, compile_plan
 
 PATH = Path("prop.toml")
 settings.register_profile("hiptimer", deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,8 +17,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from hiptimer import cli, serve
-from hiptimer.serve import ServeConfig, build_app
+from hiptimer import cli
+from hiptimer.web import serve
+from hiptimer.web.serve import ServeConfig, build_app
 
 TOKEN = "s3cret-token-for-tests"
 NOT_AN_APP = shlex.join([sys.executable, "-c", "pass"])

@@ -188,7 +188,7 @@ async def test_the_terminal_bell_becomes_a_beep_in_the_page(tmp_path: Path) -> N
     app.write_text(BELL_APP)
     serve_it = (
         "import shlex, sys\n"
-        "from hiptimer.serve import ServeConfig, run\n"
+        "from hiptimer.web.serve import ServeConfig, run\n"
         f"sys.exit(run(ServeConfig('127.0.0.1', 0, None, shlex.join([sys.executable, {str(app)!r}]))))\n"
     )
     async with (

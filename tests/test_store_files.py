@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from store_kit import MONDAY, builtin, corrupt, play
 
-from hiptimer.catalog import load_text
-from hiptimer.model import Session
-from hiptimer.plan import compile_plan
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore, open_store
-from hiptimer.store_schema import SCHEMA_VERSION, migrate, plan_to_json
+from hiptimer.catalog.sessions import load_text
+from hiptimer.core.model import Session
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import RunStatus
+from hiptimer.history.schema import SCHEMA_VERSION, migrate, plan_to_json
+from hiptimer.history.store import SqliteStore, open_store
 
 NOW = datetime(2024, 5, 6, 9, 30, 15, tzinfo=UTC)
 STAMP = NOW.astimezone().strftime("%Y%m%dT%H%M%S")
@@ -135,8 +135,8 @@ def test_a_version_1_file_is_migrated_and_keeps_every_run(tmp_path: Path) -> Non
 
 
 def test_targets_from_a_migrated_file_drive_progression(tmp_path: Path) -> None:
-    from hiptimer.progression import today_targets
-    from hiptimer.store import recent_runs
+    from hiptimer.core.progression import today_targets
+    from hiptimer.history.store import recent_runs
 
     path = tmp_path / "history.sqlite3"
     make_v1_file(path)
@@ -272,7 +272,7 @@ def test_a_read_only_data_folder_keeps_results_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tests may run as root, who can write anywhere: pretend the folder is read-only.
-    monkeypatch.setattr("hiptimer.store_open.os.access", lambda path, mode: False)
+    monkeypatch.setattr("hiptimer.history.opening.os.access", lambda path, mode: False)
     store, notice = open_store(tmp_path / "history.sqlite3")
     assert store.in_memory
     assert notice is not None and f"{tmp_path} is read-only" in notice

@@ -21,10 +21,10 @@ from store_kit import MONDAY, builtin, play
 from textual.widgets import DataTable
 from tui_kit import FakeClock, make_app, run_screen
 
-from hiptimer.plan import compile_plan
-from hiptimer.progression import today_targets
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore, open_store, recent_runs
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.progression import today_targets
+from hiptimer.core.results import RunStatus
+from hiptimer.history.store import SqliteStore, open_store, recent_runs
 from hiptimer.tui.screens.save_runs import SaveRunsScreen
 
 HILLS = "hill-sprints"
@@ -41,7 +41,7 @@ def fill(folder: Path) -> Path:
 
 def pretend_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every folder and file looks read-only to the store's check."""
-    monkeypatch.setattr("hiptimer.store_open.os.access", lambda path, mode, **kw: False)
+    monkeypatch.setattr("hiptimer.history.opening.os.access", lambda path, mode, **kw: False)
 
 
 @pytest.fixture

@@ -14,13 +14,13 @@ from textual.widgets import DataTable, Label
 from textual.widgets._toast import Toast
 from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
 
-from hiptimer.catalog import load_catalog
+from hiptimer.catalog.sessions import load_catalog
 from hiptimer.cli import main
-from hiptimer.engine import Event
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore, RunStore
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.engine import Event
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore, RunStore
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.store import SqliteStore
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen

@@ -1,6 +1,6 @@
 """History that cannot be saved: the app says so once, and offers to save the runs to a file.
 
-The store is a real :class:`~hiptimer.store.SqliteStore` on a read-only data folder, so it keeps
+The store is a real :class:`~hiptimer.history.store.SqliteStore` on a read-only data folder, so it keeps
 this process's runs in memory; the export goes to the (temporary) home folder.
 """
 
@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 from tui_kit import FakeClock, make_app
 
-from hiptimer.store import SqliteStore, open_store
+from hiptimer.history.store import SqliteStore, open_store
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.history import HistoryScreen
@@ -60,7 +60,7 @@ def memory_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sq
     # Tests may run as root, who can write anywhere: let the check see the folder as others do.
     real_access = os.access
     monkeypatch.setattr(
-        "hiptimer.store_open.os.access",
+        "hiptimer.history.opening.os.access",
         lambda path, mode, **kw: False if Path(path) == folder else real_access(path, mode, **kw),
     )
     store, notice = open_store(folder / "history.sqlite3")

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hiptimer.audio.sounds import VOICE_DIR, slug, speech_parts  # noqa: E402
-from hiptimer.cues import Cue  # noqa: E402
-from hiptimer.model import Session  # noqa: E402
-from hiptimer.plan import compile_plan  # noqa: E402
+from hiptimer.core.cues import Cue  # noqa: E402
+from hiptimer.core.model import Session  # noqa: E402
+from hiptimer.core.plan import compile_plan  # noqa: E402
 
 RATE = 22050
 """Tone sample rate."""

@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 __all__ = ["GRACE_SECONDS", "LATE_PHRASE_SECONDS", "LATE_TONE_SECONDS", "Channel", "Item"]
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 __all__ = [
     "MAX_CUSTOM_SECONDS",

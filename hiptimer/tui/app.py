@@ -24,9 +24,9 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.reactive import var
 
-from hiptimer.plan import compile_plan
-from hiptimer.ports import Clock, CuePlayer, ResumePoint, RunStore
-from hiptimer.results import RunStatus
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
+from hiptimer.core.results import RunStatus
 from hiptimer.tui.run_control import RunController, RunStart
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen

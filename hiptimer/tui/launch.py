@@ -12,8 +12,8 @@ import sys
 import time
 from collections.abc import Callable
 
-from hiptimer.catalog import SessionNotFoundError, load_catalog
-from hiptimer.ports import CuePlayer, RunStore
+from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
+from hiptimer.core.ports import CuePlayer, RunStore
 
 __all__ = ["run_app"]
 
@@ -93,7 +93,7 @@ def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bo
 
 def _store() -> tuple[RunStore, str | None]:
     """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice."""
-    from hiptimer.store import open_store
+    from hiptimer.history.store import open_store
 
     return open_store()
 

@@ -18,11 +18,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hiptimer.cues import CueRequest
-from hiptimer.engine import Event, RunState, Status, new_run, step
-from hiptimer.plan import Plan
-from hiptimer.ports import Clock, CuePlayer, RunStore
-from hiptimer.results import Effect, PhaseFinished, PlayCue, RunFinished, RunStatus
+from hiptimer.core.cues import CueRequest
+from hiptimer.core.engine import Event, RunState, Status, new_run, step
+from hiptimer.core.plan import Plan
+from hiptimer.core.ports import Clock, CuePlayer, RunStore
+from hiptimer.core.results import Effect, PhaseFinished, PlayCue, RunFinished, RunStatus
 from hiptimer.tui.store_worker import StoreWorker
 
 __all__ = ["SLEEP_JUMP_SECONDS", "RunController", "RunStart"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
-from hiptimer.engine import RunState, Status
-from hiptimer.model import Schedule, ScheduleWhen
-from hiptimer.plan import Phase, PhaseKind, Side
-from hiptimer.ports import SessionHistory
-from hiptimer.results import Outcome, PhaseResult
+from hiptimer.core.engine import RunState, Status
+from hiptimer.core.model import Schedule, ScheduleWhen
+from hiptimer.core.plan import Phase, PhaseKind, Side
+from hiptimer.core.ports import SessionHistory
+from hiptimer.core.results import Outcome, PhaseResult
 
 __all__ = [
     "clock_text",

@@ -1,6 +1,6 @@
 """Runs kept in memory because the history file cannot be written: say so once, offer to save them.
 
-When the data folder is read-only or full, :class:`~hiptimer.store.SqliteStore` keeps this
+When the data folder is read-only or full, :class:`~hiptimer.history.store.SqliteStore` keeps this
 process's runs in memory (``in_memory``) and says why (``notice``). The app then tells the runner
 once, at home; after each run (on the summary) and when quitting it offers to write those runs
 to a JSON file (the ``hiptimer history --json`` format) in the home folder, or else the current
@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from hiptimer.ports import RunStore, StoredRun
+from hiptimer.core.ports import RunStore, StoredRun
 from hiptimer.tui.screens.save_runs import SaveRunsScreen
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ __all__ = ["MemoryState", "UnsavedRuns", "export_folders", "export_runs", "memor
 
 
 class _Exports(Protocol):
-    """A store that can write the runs it keeps in memory (:class:`~hiptimer.store.SqliteStore`)."""
+    """A store that can write the runs it keeps in memory (:class:`~hiptimer.history.store.SqliteStore`)."""
 
     def export_json(self, path: Path | str) -> int: ...
 

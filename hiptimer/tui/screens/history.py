@@ -19,8 +19,8 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Label, Static
 
-from hiptimer.ports import RunStore, SessionHistory
-from hiptimer.store_records import RunRecord
+from hiptimer.core.ports import RunStore, SessionHistory
+from hiptimer.history.records import RunRecord
 from hiptimer.tui.history_data import (
     PAGE_SIZE,
     ChartSeries,

@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
-from hiptimer.plan import Plan
-from hiptimer.ports import RunStore, SessionHistory
-from hiptimer.progression import last_done_text
+from hiptimer.core.plan import Plan
+from hiptimer.core.ports import RunStore, SessionHistory
+from hiptimer.core.progression import last_done_text
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today

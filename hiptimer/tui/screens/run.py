@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Label, Static
 
-from hiptimer.engine import Event, RunState, Status
-from hiptimer.plan import PhaseKind, Side
+from hiptimer.core.engine import Event, RunState, Status
+from hiptimer.core.plan import PhaseKind, Side
 from hiptimer.tui.run_control import RunController
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen

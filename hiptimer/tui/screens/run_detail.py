@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Label
 
-from hiptimer.results import RunStatus
-from hiptimer.store_records import RunRecord
+from hiptimer.core.results import RunStatus
+from hiptimer.history.records import RunRecord
 from hiptimer.tui.history_data import RunDetail, detail_rows, load_plan, totals_text
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable

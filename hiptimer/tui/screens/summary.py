@@ -11,8 +11,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Label
 
-from hiptimer.engine import RunState, Status
-from hiptimer.results import Outcome
+from hiptimer.core.engine import RunState, Status
+from hiptimer.core.results import Outcome
 from hiptimer.tui.history_data import result_cells
 from hiptimer.tui.text import clock_text
 from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable

@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from hiptimer.store import RunRecord, SavedPhase
-from hiptimer.store_schema import time_text
+from hiptimer.history.schema import time_text
+from hiptimer.history.store import RunRecord, SavedPhase
 
 __all__ = ["CSV_COLUMNS", "FORMAT_NAME", "FORMAT_VERSION", "csv_rows", "history_document", "run_json"]
 

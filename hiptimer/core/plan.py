@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from hiptimer.choices import Sides, Voice
+from hiptimer.core.choices import Sides, Voice
 
 if TYPE_CHECKING:  # a plan is read without the session schema (and pydantic) by the history
-    from hiptimer.model import HoldStep, OpenStep, RepsStep, Session, Step, WorkStep
+    from hiptimer.core.model import HoldStep, OpenStep, RepsStep, Session, Step, WorkStep
 
 __all__ = ["Phase", "PhaseKind", "Plan", "Side", "compile_plan", "default_targets", "format_seconds"]
 
@@ -210,7 +210,7 @@ class _Builder:
             self.step(step, f"{path}[{i}]", rounds)
 
     def step(self, step: Step, path: str, rounds: tuple[tuple[int, int], ...]) -> None:
-        from hiptimer.model import RepeatStep, RestStep  # loaded already: ``step`` is one of them
+        from hiptimer.core.model import RepeatStep, RestStep  # loaded already: ``step`` is one of them
 
         if isinstance(step, RepeatStep):
             times = int(self._value(step.times, step.progression))
@@ -258,7 +258,7 @@ class _Builder:
         set_index: int,
         side: Side | None,
     ) -> None:
-        from hiptimer.model import HoldStep, RepsStep, WorkStep
+        from hiptimer.core.model import HoldStep, RepsStep, WorkStep
 
         cues = self.session.cues
         common: dict[str, object] = dict(

@@ -53,7 +53,7 @@ class CueRequest:
 
 
 class CuePlayer(Protocol):
-    """Plays cues for the app; the app is handed one (see :mod:`hiptimer.ports`)."""
+    """Plays cues for the app; the app is handed one (see :mod:`hiptimer.core.ports`)."""
 
     name: str
     """The backend's name as the user sees it: "simpleaudio", "aplay", "bell", "off"."""

@@ -25,11 +25,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from hiptimer.choices import Voice
-from hiptimer.plan import Phase, PhaseKind, Plan, Side
-from hiptimer.ports import StoredRun
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store_records import RunRecord, SavedPhase
+from hiptimer.core.choices import Voice
+from hiptimer.core.plan import Phase, PhaseKind, Plan, Side
+from hiptimer.core.ports import StoredRun
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.records import RunRecord, SavedPhase
 
 __all__ = [
     "MIGRATIONS",

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from hiptimer.model import (
+from hiptimer.core.model import (
     Progression,
     RepeatStep,
     RepsStep,
@@ -27,9 +27,9 @@ from hiptimer.model import (
     Session,
     Step,
 )
-from hiptimer.plan import Phase, PhaseKind, compile_plan, format_seconds
-from hiptimer.ports import SessionHistory, StoredRun
-from hiptimer.results import PhaseResult, RunStatus
+from hiptimer.core.plan import Phase, PhaseKind, compile_plan, format_seconds
+from hiptimer.core.ports import SessionHistory, StoredRun
+from hiptimer.core.results import PhaseResult, RunStatus
 
 __all__ = [
     "TodayTarget",
@@ -88,7 +88,7 @@ def today_targets(session: Session, runs: Sequence[StoredRun]) -> TodayTargets:
     """Today's value of each progression of ``session``, from its past ``runs`` (any order).
 
     Runs of other sessions and runs still going on are ignored. Runs need their results (see
-    :func:`hiptimer.store.recent_runs`).
+    :func:`hiptimer.history.store.recent_runs`).
     """
     past = sorted(
         (r for r in runs if r.session_id == session.id and r.status is not RunStatus.RUNNING),

@@ -2,7 +2,7 @@
 
 The table is for people (local times, newest first, the latest :data:`TABLE_LIMIT` runs unless
 ``--limit`` says otherwise). ``--json`` and ``--csv`` are for tools: UTC times, every run unless
-``--limit`` is given, in the formats :mod:`hiptimer.history_format` defines and README.md documents.
+``--limit`` is given, in the formats :mod:`hiptimer.history.format` defines and README.md documents.
 
 Also here: what ``hiptimer list`` and ``hiptimer show`` read from the history (last done, due,
 today's targets and why), behind :class:`HistoryLookup`, which opens the history only if it exists.
@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # imported where they are used: every command builds the parser with this module
-    from hiptimer.model import Session
-    from hiptimer.ports import SessionHistory
-    from hiptimer.progression import TodayTargets
-    from hiptimer.store import HistorySource, RunRecord, SqliteStore
+    from hiptimer.core.model import Session
+    from hiptimer.core.ports import SessionHistory
+    from hiptimer.core.progression import TodayTargets
+    from hiptimer.history.store import HistorySource, RunRecord, SqliteStore
 
 __all__ = [
     "TABLE_LIMIT",
@@ -103,8 +103,8 @@ def run_history(
     Returns:
         The exit code (0).
     """
-    from hiptimer.history_format import CSV_COLUMNS, csv_rows, history_document
-    from hiptimer.store import SqliteStore
+    from hiptimer.history.format import CSV_COLUMNS, csv_rows, history_document
+    from hiptimer.history.store import SqliteStore
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -134,8 +134,8 @@ def run_history(
 
 
 def _open_history(err: TextIO) -> SqliteStore | None:
+    from hiptimer.history.store import open_store
     from hiptimer.locations import history_db_path
-    from hiptimer.store import open_store
 
     path = history_db_path()
     if not path.exists():
@@ -215,7 +215,7 @@ class HistoryLookup:
 
                 self._path = history_db_path()
             if self._path.exists():
-                from hiptimer.store import open_store
+                from hiptimer.history.store import open_store
 
                 self._store, _ = open_store(self._path, verify=False)
         return self._store
@@ -235,7 +235,7 @@ class HistoryLookup:
 
     def history(self, session_id: str) -> SessionHistory:
         """Last done and runs this week of one session."""
-        from hiptimer.ports import SessionHistory
+        from hiptimer.core.ports import SessionHistory
 
         if session_id not in self._histories:
             store = self._open()
@@ -246,21 +246,21 @@ class HistoryLookup:
 
     def last_done(self, session: Session, *, never: str = "never") -> str:
         """ "today", "3 days ago", or ``never`` if it was never completed."""
-        from hiptimer.progression import last_done_text
+        from hiptimer.core.progression import last_done_text
 
         last = self.history(session.id).last_done
         return never if last is None else last_done_text(last, self.now())
 
     def due(self, session: Session) -> str:
         """ "1/2 this week", "before your next run"."""
-        from hiptimer.progression import due_text
+        from hiptimer.core.progression import due_text
 
         return due_text(session.schedule, self.history(session.id))
 
     def today(self, session: Session) -> TodayTargets:
         """Today's targets of ``session`` and why."""
-        from hiptimer.progression import today_targets
-        from hiptimer.store import recent_runs
+        from hiptimer.core.progression import today_targets
+        from hiptimer.history.store import recent_runs
 
         if session.id not in self._today:
             store = self._open()

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from hiptimer.cues import CueRequest
-from hiptimer.plan import Phase, PhaseKind, Side
+from hiptimer.core.cues import CueRequest
+from hiptimer.core.plan import Phase, PhaseKind, Side
 
 __all__ = [
     "Effect",

@@ -1,6 +1,6 @@
 """Run history in SQLite: every finished phase is on disk the moment it ends.
 
-:class:`SqliteStore` implements :class:`~hiptimer.ports.RunStore`. Its methods are synchronous
+:class:`SqliteStore` implements :class:`~hiptimer.core.ports.RunStore`. Its methods are synchronous
 and each write is one committed transaction (WAL, ``synchronous=FULL``: a saved phase survives a
 power cut, not only a crash); the app calls them from a worker thread so the event loop never
 waits on the disk. One connection is shared under a lock, so any one thread may call at a time.
@@ -29,7 +29,7 @@ Storage that cannot be used
     :meth:`SqliteStore.export_json` saves them elsewhere. If the folder is read-only at open but
     holds a history file, the store reads that file without writing to it: the views show the
     past runs and this process's runs together, newest first, and only the new runs are kept in
-    memory (and exported). See :mod:`hiptimer.store_open`.
+    memory (and exported). See :mod:`hiptimer.history.opening`.
 """
 
 from __future__ import annotations
@@ -46,10 +46,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hiptimer.plan import Plan
-from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store_open import (
+from hiptimer.core.plan import Plan
+from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.opening import (
     ReadOnlyHistory,
     UnusableError,
     close_quietly,
@@ -59,7 +59,7 @@ from hiptimer.store_open import (
     open_database,
     open_read_only,
 )
-from hiptimer.store_records import (
+from hiptimer.history.records import (
     FallbackStore,
     HistorySource,
     RunRecord,
@@ -67,7 +67,7 @@ from hiptimer.store_records import (
     definition_hash,
     recent_runs,
 )
-from hiptimer.store_schema import (
+from hiptimer.history.schema import (
     PHASE_COLUMNS,
     RUN_COLUMNS,
     parse_time,
@@ -120,7 +120,7 @@ class _State:
 
 
 class SqliteStore:
-    """A :class:`~hiptimer.ports.RunStore` on an SQLite file.
+    """A :class:`~hiptimer.core.ports.RunStore` on an SQLite file.
 
     Args:
         path: The database file (created with its folder on first use).

@@ -1,7 +1,7 @@
 """The interfaces the app is handed: a clock, a cue player and a run store.
 
 Only the command line builds the real ones (``time.monotonic``, ``hiptimer.audio``,
-``hiptimer.store``); tests hand in fakes. :class:`MemoryStore` keeps runs in memory: it stands in
+``hiptimer.history.store``); tests hand in fakes. :class:`MemoryStore` keeps runs in memory: it stands in
 when the history file cannot be used, and in tests.
 """
 
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from hiptimer.cues import CuePlayer
-from hiptimer.plan import Plan
-from hiptimer.results import Outcome, PhaseResult, RunStatus
+from hiptimer.core.cues import CuePlayer
+from hiptimer.core.plan import Plan
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
 
 __all__ = [
     "Clock",

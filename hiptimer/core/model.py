@@ -22,7 +22,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
-from hiptimer.choices import Sides, Voice
+from hiptimer.core.choices import Sides, Voice
 
 __all__ = [
     "SESSION_ID_PATTERN",

@@ -25,7 +25,8 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from hiptimer import locations, resources
-from hiptimer.model import (
+from hiptimer.catalog.tomlpos import Key, Position, key_positions, position_of
+from hiptimer.core.model import (
     HoldStep,
     OpenStep,
     Progression,
@@ -36,7 +37,6 @@ from hiptimer.model import (
     Step,
     WorkStep,
 )
-from hiptimer.tomlpos import Key, Position, key_positions, position_of
 
 __all__ = [
     "Catalog",

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from hiptimer.store_schema import SCHEMA_VERSION, migrate
+from hiptimer.history.schema import SCHEMA_VERSION, migrate
 
 __all__ = [
     "ReadOnlyHistory",

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from hiptimer.cues import Cue, CueRequest
-from hiptimer.model import Voice
-from hiptimer.plan import Phase, PhaseKind, Plan
-from hiptimer.results import (
+from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.model import Voice
+from hiptimer.core.plan import Phase, PhaseKind, Plan
+from hiptimer.core.results import (
     Effect,
     Outcome,
     PhaseFinished,

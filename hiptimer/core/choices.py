@@ -1,6 +1,6 @@
 """The fixed choices of a session file that the compiled plan carries on: sides and voice.
 
-They live apart from :mod:`hiptimer.model` (which re-exports them) so that the plan, the engine
+They live apart from :mod:`hiptimer.core.model` (which re-exports them) so that the plan, the engine
 and the history can name them without loading pydantic and the session schema: ``hiptimer
 history`` reads the history file and never validates a session.
 

@@ -2,7 +2,7 @@
 
 :class:`RunRecord` is a run with its phases and their wall-clock times, as ``hiptimer history``
 and exports show it. :class:`FallbackStore` keeps runs in memory: it shadows the runs a
-:class:`~hiptimer.store.SqliteStore` holds, so a disk that fills up mid-run loses nothing, and
+:class:`~hiptimer.history.store.SqliteStore` holds, so a disk that fills up mid-run loses nothing, and
 it can export what it holds.
 """
 
@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from hiptimer.plan import Plan
-from hiptimer.ports import MemoryStore, RunStore, StoredRun
-from hiptimer.results import PhaseResult, RunStatus
+from hiptimer.core.plan import Plan
+from hiptimer.core.ports import MemoryStore, RunStore, StoredRun
+from hiptimer.core.results import PhaseResult, RunStatus
 
 if TYPE_CHECKING:  # the history is read without the session schema (and pydantic)
-    from hiptimer.model import Session
+    from hiptimer.core.model import Session
 
 __all__ = ["FallbackStore", "HistorySource", "RunRecord", "SavedPhase", "definition_hash", "recent_runs"]
 
@@ -188,7 +188,7 @@ class FallbackStore(MemoryStore):
         Returns:
             The number of runs written.
         """
-        from hiptimer.history_format import history_document
+        from hiptimer.history.format import history_document
 
         records = self.records()
         text = json.dumps(history_document(records), indent=2, ensure_ascii=False)
