@@ -1,3 +1,3 @@
 """The pure core: the session schema, the plan, the run engine, progression, results and cues.
 
-May import only the standard library, pydantic and itself: no textual, sqlite3, audio, platformdirs or clock reads."""
+May import the standard library, pydantic and itself: no textual, sqlite3, audio, platformdirs, clock."""
