@@ -8,12 +8,14 @@ milliseconds; ``null`` (empty in CSV) means "does not apply" (no rep target on a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from hiptimer.history.records import RunRecord, SavedPhase
 from hiptimer.history.schema import time_text
-from hiptimer.history.store import RunRecord, SavedPhase
 
 __all__ = ["CSV_COLUMNS", "FORMAT_NAME", "FORMAT_VERSION", "csv_rows", "history_document", "run_json"]
 
@@ -145,3 +147,10 @@ def csv_rows(records: Sequence[RunRecord]) -> Iterator[list[str]]:
         for phase in record.phases:
             p = _phase_json(phase)
             yield head + [_cell(p[key]) for key in _PHASE_KEYS]
+
+
+def write_json(records: Sequence[RunRecord], path: Path | str) -> int:
+    """Write ``records`` to ``path`` in the ``hiptimer history --json`` format; return how many."""
+    text = json.dumps(history_document(records), indent=2, ensure_ascii=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+    return len(records)

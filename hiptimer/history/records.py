@@ -13,7 +13,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from hiptimer.core.plan import Plan
@@ -181,16 +180,3 @@ class FallbackStore(MemoryStore):
             )
             out.append(RunRecord(run, len(self._plans[run.run_id]), self._hashes[run.run_id], phases))
         return out
-
-    def export_json(self, path: Path | str) -> int:
-        """Write every run held here to ``path`` in the ``hiptimer history --json`` format.
-
-        Returns:
-            The number of runs written.
-        """
-        from hiptimer.history.format import history_document
-
-        records = self.records()
-        text = json.dumps(history_document(records), indent=2, ensure_ascii=False)
-        Path(path).write_text(text + "\n", encoding="utf-8")
-        return len(records)

@@ -49,6 +49,7 @@ from typing import Any, TypeVar
 from hiptimer.core.plan import Plan
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.format import write_json
 from hiptimer.history.opening import (
     ReadOnlyHistory,
     UnusableError,
@@ -575,7 +576,7 @@ class SqliteStore:
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
         with self._lock:
-            return self._state.shadow.export_json(path)
+            return write_json(self._state.shadow.records(), path)
 
     def memory_runs(self) -> list[StoredRun]:
         """The runs kept only in memory (what :meth:`export_json` writes), newest first.
