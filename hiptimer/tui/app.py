@@ -19,14 +19,13 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
-from textual.reactive import var
 
 from hiptimer.core.plan import compile_plan
 from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
 from hiptimer.core.results import RunStatus
+from hiptimer.tui.parts import AppParts
 from hiptimer.tui.run_control import RunController, RunStart
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
@@ -91,7 +90,7 @@ def _end_process_if_stuck(saved: Future[None], code: int) -> None:
     os._exit(code)
 
 
-class HiptimerApp(App[None]):
+class HiptimerApp(AppParts):
     """Guided hip routines for runners.
 
     Args:
@@ -116,9 +115,6 @@ class HiptimerApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
-
-    muted: var[bool] = var(False)
-    """Whether cues are silenced (the screen still shows everything)."""
 
     def __init__(
         self,

@@ -16,13 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import Protocol, cast
 
 from hiptimer.core.ports import RunStore, StoredRun
+from hiptimer.tui.parts import AppParts
 from hiptimer.tui.screens.save_runs import SaveRunsScreen
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["MemoryState", "UnsavedRuns", "export_folders", "export_runs", "memory_state"]
 
@@ -130,7 +128,7 @@ class UnsavedRuns:
 
     def __init__(
         self,
-        app: HiptimerApp,
+        app: AppParts,
         *,
         told: Iterable[str] = (),
         folders: Callable[[], list[Path]] = export_folders,
