@@ -349,10 +349,10 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
 def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
     import importlib.util
 
-    if importlib.util.find_spec("textual_serve") is None:
-        print(
-            "hiptimer: serving to a browser needs textual-serve: pip install 'hiptimer[web]'", file=sys.stderr
-        )
+    missing = [name for name in ("textual_serve", "segno") if importlib.util.find_spec(name) is None]
+    if missing:
+        needs = " and ".join(name.replace("_", "-") for name in missing)
+        print(f"hiptimer: serving to a browser needs {needs}: pip install 'hiptimer[web]'", file=sys.stderr)
         return 1
     if args.session is not None:
         from hiptimer.catalog.sessions import SessionNotFoundError

@@ -39,7 +39,7 @@ from aiohttp import web
 from textual_serve.server import Server
 from yarl import URL
 
-from hiptimer.qr import encode, render_half_blocks
+from hiptimer.web.qr import qr_text
 
 __all__ = [
     "DEFAULT_HOST",
@@ -361,7 +361,7 @@ def _announce(config: ServeConfig, port: int, say: Callable[[str], None], *, col
     else:
         say("Open it on a phone on the same network, or point the phone's camera at this code:")
         say("")
-        say(render_half_blocks(encode(url), color=color))
+        say(qr_text(url, color=color))
         say("")
         say("Anyone with this address can use hiptimer here: start sessions and read your history.")
     say("Press Ctrl+C to stop.")
