@@ -65,7 +65,9 @@ Flag = Annotated[bool, Strict()]
 class _Strict(BaseModel):
     """Base of every table in a session file: unknown keys are errors; values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built on the first validation, not at import, so a command
+    # that reads sessions already validated (the catalog's cache) never pays for building them.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ScheduleWhen(StrEnum):
@@ -237,8 +239,6 @@ Step = Annotated[
 ]
 """One step of a session, told apart by its ``type`` key."""
 
-RepeatStep.model_rebuild()
-
 
 def _error(kind: str, message: str, *at: str | int) -> PydanticCustomError:
     """A validation error about one key of the table being validated.
@@ -268,9 +268,9 @@ class Session(_Strict):
     """What the session is for."""
     get_ready: Pause = 5
     """Seconds of countdown before the first step."""
-    schedule: Schedule = Schedule()
+    schedule: Schedule = Schedule.model_construct()  # not Schedule(): no validator built at import
     """When the session is meant to be done."""
-    cues: Cues = Cues()
+    cues: Cues = Cues.model_construct()
     """Which cues play."""
     progression: dict[Annotated[str, Field(pattern=SESSION_ID_PATTERN)], Progression] = {}
     """Numbers that grow over weeks, by name."""
