@@ -25,6 +25,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from hiptimer import locations, resources
+from hiptimer.catalog import cache
 from hiptimer.catalog.tomlpos import Key, Position, key_positions, position_of
 from hiptimer.core.model import (
     HoldStep,
@@ -238,6 +239,9 @@ def _session_files(folder: Path, errors: list[LoadError]) -> list[Path]:
 def load_file(path: Path) -> LoadedFile:
     """Load and validate one session file; its id defaults to the file name without ``.toml``.
 
+    A file with the very bytes of one that passed before is not validated again: its result comes
+    from :mod:`hiptimer.catalog.cache`. Any change to the file validates it anew.
+
     Never raises for a bad file: the problems are in :attr:`LoadedFile.errors`.
     """
     try:
@@ -248,6 +252,25 @@ def load_file(path: Path) -> LoadedFile:
         return _failed(path, LoadError(path, 1, 1, "file", "is a folder, not a session file"))
     except OSError as exc:
         return _failed(path, LoadError(path, 1, 1, "file", f"cannot read it: {exc.strerror or exc}"))
+    checked = cache.recall(raw, path.stem)
+    if checked is not None:
+        return LoadedFile(path, checked.session, (), checked.id_position)
+    loaded = _validate_file(path, raw)
+    if loaded.session is not None and not _uses_other_files(loaded.session.steps):
+        cache.remember(raw, path.stem, cache.Checked(loaded.session, loaded.id_position))
+    return loaded
+
+
+def _uses_other_files(steps: Sequence[Step]) -> bool:
+    """Whether a session's validity depends on files besides its own (a step's sound): then it
+    is validated every time, since those files may change while the session file does not."""
+    return any(
+        step.sound is not None or (isinstance(step, RepeatStep) and _uses_other_files(step.steps))
+        for step in steps
+    )
+
+
+def _validate_file(path: Path, raw: bytes) -> LoadedFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
