@@ -11,7 +11,6 @@ today's targets and why), behind :class:`HistoryLookup`, which opens the history
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -121,6 +120,8 @@ def run_history(
     if args.format == "json":
         out.write(json.dumps(history_document(records), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
+        import csv
+
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         writer.writerows(csv_rows(records))

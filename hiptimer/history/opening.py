@@ -13,14 +13,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hiptimer.history.schema import SCHEMA_VERSION, migrate
+
+if TYPE_CHECKING:  # shutil and tempfile only for a read-only copy: every start would load them
+    import tempfile
 
 __all__ = [
     "ReadOnlyHistory",
@@ -194,6 +196,9 @@ def _open_in_place(path: Path) -> ReadOnlyHistory:
 
 def _open_copy(path: Path, *, upgrade: bool) -> ReadOnlyHistory:
     """Copy ``path`` and its ``-wal`` to a temporary folder and open the copy there."""
+    import shutil
+    import tempfile
+
     try:
         scratch = tempfile.TemporaryDirectory(prefix="hiptimer-history-")
     except OSError as exc:

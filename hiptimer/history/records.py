@@ -8,7 +8,6 @@ it can export what it holds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ __all__ = ["FallbackStore", "HistorySource", "RunRecord", "SavedPhase", "definit
 
 def definition_hash(session: Session) -> str:
     """A short hash of a session's definition: equal for equal files, whatever their layout."""
+    import hashlib  # only a run's start needs it, not the history views
+
     text = json.dumps(session.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
