@@ -261,11 +261,15 @@ class HistoryLookup:
     def today(self, session: Session) -> TodayTargets:
         """Today's targets of ``session`` and why."""
         from hiptimer.core.progression import today_targets
-        from hiptimer.history.store import recent_runs
+        from hiptimer.history.records import runs_for_targets
 
         if session.id not in self._today:
             store = self._open()
-            runs = recent_runs(store, session.id) if store is not None and session.progression else []
+            runs = (
+                runs_for_targets(store, session.id, session.progression.keys())
+                if store is not None and session.progression
+                else []
+            )
             self._today[session.id] = today_targets(session, runs)
             self._tell()
         return self._today[session.id]

@@ -9,7 +9,7 @@ it can export what it holds.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -21,7 +21,15 @@ from hiptimer.core.results import PhaseResult, RunStatus
 if TYPE_CHECKING:  # the history is read without the session schema (and pydantic)
     from hiptimer.core.model import Session
 
-__all__ = ["FallbackStore", "HistorySource", "RunRecord", "SavedPhase", "definition_hash", "recent_runs"]
+__all__ = [
+    "FallbackStore",
+    "HistorySource",
+    "RunRecord",
+    "SavedPhase",
+    "definition_hash",
+    "recent_runs",
+    "runs_for_targets",
+]
 
 
 def definition_hash(session: Session) -> str:
@@ -99,6 +107,32 @@ def recent_runs(store: RunStore, session_id: str, *, limit: int = 10) -> list[St
         run = store.run(summary.run_id)
         if run is not None:
             out.append(run)
+    return out
+
+
+def runs_for_targets(
+    store: RunStore, session_id: str, names: Collection[str], *, limit: int = 10
+) -> list[StoredRun]:
+    """What today's targets of the progressions ``names`` are computed from, newest first.
+
+    :func:`hiptimer.core.progression.today_targets` reads, for each progression, only the newest
+    finished run that set it. This gives that run (with its results) for each name, found
+    among the ``limit`` latest runs as :func:`recent_runs` would, without reading the results of
+    every other run: the home screen and ``hiptimer list`` read one run, not ten.
+    """
+    wanted = set(names)
+    out: list[StoredRun] = []
+    if not wanted:
+        return out
+    for summary in store.runs(session_id, limit=limit):
+        if summary.status is RunStatus.RUNNING or not wanted & summary.targets.keys():
+            continue
+        wanted -= summary.targets.keys()
+        run = store.run(summary.run_id)
+        if run is not None:
+            out.append(run)
+        if not wanted:
+            break
     return out
 
 

@@ -13,7 +13,7 @@ from hiptimer.core.model import Session
 from hiptimer.core.plan import Plan, compile_plan
 from hiptimer.core.ports import RunStore, StoredRun
 from hiptimer.core.progression import today_targets
-from hiptimer.history.records import definition_hash, recent_runs
+from hiptimer.history.records import definition_hash, runs_for_targets
 
 __all__ = ["SessionCatalog", "SessionEntry", "definition_hash", "plan_for_today", "todays_targets"]
 
@@ -58,4 +58,7 @@ def todays_targets(session: Session, runs: Sequence[StoredRun]) -> dict[str, flo
 
 def plan_for_today(session: Session, store: RunStore) -> Plan:
     """The session compiled with today's targets (reads the store: call it on the store thread)."""
-    return compile_plan(session, todays_targets(session, recent_runs(store, session.id)))
+    if not session.progression:  # nothing in the history changes its plan
+        return compile_plan(session)
+    runs = runs_for_targets(store, session.id, session.progression.keys())
+    return compile_plan(session, todays_targets(session, runs))
