@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
@@ -26,13 +26,14 @@ from hiptimer.core.plan import compile_plan
 from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
 from hiptimer.core.results import RunStatus
 from hiptimer.tui.parts import AppParts
-from hiptimer.tui.run_control import RunController, RunStart
-from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
-from hiptimer.tui.screens.run import RunScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
 from hiptimer.tui.store_worker import StoreWorker
 from hiptimer.tui.unsaved import UnsavedRuns
+
+if TYPE_CHECKING:  # the run's parts load when a run starts, after the home screen is up
+    from hiptimer.tui.run_control import RunStart
+    from hiptimer.tui.screens.run import RunScreen
 
 __all__ = ["HiptimerApp", "default_boottime"]
 
@@ -259,6 +260,8 @@ class HiptimerApp(AppParts):
     @property
     def run_screen(self) -> RunScreen | None:
         """The run screen, if a run is on the screen stack."""
+        from hiptimer.tui.screens.run import RunScreen
+
         return next((s for s in self.screen_stack if isinstance(s, RunScreen)), None)
 
     def start_session(self, entry: SessionEntry) -> None:
@@ -267,6 +270,8 @@ class HiptimerApp(AppParts):
             self.run_worker(self._start_session(entry), group="start", exclusive=True)
 
     async def _start_session(self, entry: SessionEntry) -> None:
+        from hiptimer.tui.run_control import RunStart
+
         def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None]:
             plan = plan_for_today(entry.session, store)
             return RunStart(plan, definition_hash(entry.session)), store.resume_point(entry.id)
@@ -287,6 +292,9 @@ class HiptimerApp(AppParts):
         Returns:
             Whether the run was resumed.
         """
+        from hiptimer.tui.run_control import RunStart
+        from hiptimer.tui.screens.confirm import ConfirmScreen
+
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
         question = f"Resume {entry.session.name}?"
@@ -317,6 +325,9 @@ class HiptimerApp(AppParts):
             await self.ask_resume(point, entry)
 
     def _begin(self, start: RunStart) -> None:
+        from hiptimer.tui.run_control import RunController
+        from hiptimer.tui.screens.run import RunScreen
+
         if self.run_screen is not None:
             return
         self.last_session_id = start.plan.session_id

@@ -17,7 +17,6 @@ from hiptimer.core.plan import Plan
 from hiptimer.core.ports import RunStore, SessionHistory
 from hiptimer.core.progression import last_done_text
 from hiptimer.tui.screens.base import HiptimerScreen
-from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
 from hiptimer.tui.text import due_text, minutes_text, when_text
 
@@ -184,4 +183,6 @@ class HomeScreen(HiptimerScreen):
 
     def action_history(self) -> None:
         """Past runs, and each session's progress."""
+        from hiptimer.tui.screens.history import HistoryScreen  # loaded when asked for, not at start
+
         self.app.push_screen(HistoryScreen())
