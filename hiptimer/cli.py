@@ -110,6 +110,7 @@ environment:
   HIPTIMER_SESSIONS_DIR  your own session files (default: sessions/ in the config dir)
   HIPTIMER_CONFIG_DIR    settings folder (default: the platform's user config dir)
   HIPTIMER_DATA_DIR      history folder (default: the platform's user data dir)
+  HIPTIMER_CACHE_DIR     session files already checked (default: the platform's user cache dir)
 """
 
 
@@ -123,8 +124,13 @@ class _Command:
     arguments: Callable[[argparse.ArgumentParser], object] | None = None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``hiptimer`` command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``hiptimer`` command.
+
+    Args:
+        only: Build the sub-parser of this command alone (each one costs a few milliseconds of
+            start-up); None builds them all, as ``--help`` and an unknown command need.
+    """
     parser = argparse.ArgumentParser(
         prog="hiptimer",
         description="Guided hip routines and hill repeats for runners, in the terminal. "
@@ -139,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=_launch_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in _COMMANDS:
+        if only is not None and command.name != only:
+            continue
         sub = commands.add_parser(command.name, help=command.help, description=command.help)
         if command.arguments is not None:
             command.arguments(sub)
@@ -156,12 +164,13 @@ def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> in
     Returns:
         The exit code.
     """
-    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:
         print(f"hiptimer {__version__}")  # what argparse prints, without building every command's parser
         return 0
-    parser = build_parser()
+    parser = build_parser(_command_named(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # --help, --version, usage errors: argparse already printed
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
@@ -171,6 +180,29 @@ def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> in
     except BrokenPipeError:  # `hiptimer schema | head`: the reader left; that is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, if it surely names one; None when it may be asking for help.
+
+    Only the options before the command are skipped (``--theme`` takes a value); a help option
+    there, or anything unexpected, gives None and so the whole parser.
+    """
+    names = {command.name for command in _COMMANDS}
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--theme":
+            if not rest:
+                return None
+            rest.pop(0)
+        elif word.startswith("--theme="):
+            continue
+        elif word in names:
+            return word
+        else:
+            return None
+    return None
 
 
 # -- commands ----------------------------------------------------------------------------------
