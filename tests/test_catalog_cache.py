@@ -205,3 +205,15 @@ def test_old_entries_beyond_the_limit_are_removed(tmp_path: Path, monkeypatch: p
     assert len(entries()) == 3
     session = load_file(path).session
     assert session is not None and session.steps[0].seconds == 15  # type: ignore[union-attr]
+
+
+def test_an_entry_others_may_write_is_not_read(tmp_path: Path, validations: list[Path]) -> None:
+    path = write(tmp_path / "plank.toml", PLANK)
+    load_file(path)
+    (entry,) = entries()
+    assert entry.stat().st_mode & 0o077 == 0  # written private
+    entry.chmod(0o666)
+    assert load_file(path).session is not None
+    assert validations == [path, path]
+    (rebuilt,) = entries()
+    assert rebuilt.stat().st_mode & 0o077 == 0

@@ -17,8 +17,9 @@ unreadable, made by another version or not writable is ignored (and rebuilt wher
 it never turns into an error, it only costs the time of checking again.
 
 The entries are pickles of hiptimer's own session objects, written by hiptimer into the user's
-own cache folder (private to the user, like Python's ``__pycache__``); session files themselves
-are never unpickled or run.
+own cache folder (a folder only the user may open, files only the user may read); an entry that
+another user owns, or that others may write, is never read. Session files themselves are data:
+they are parsed, never unpickled or run.
 """
 
 from __future__ import annotations
@@ -102,7 +103,10 @@ def recall(content: bytes, default_id: str | None) -> Checked | None:
     key = cache_key(content, default_id)
     path = _entry(key)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as entry:
+            if not _private(os.fstat(entry.fileno())):
+                return None
+            data = entry.read()
     except OSError:  # not there, or not readable: check the file
         return None
     try:
@@ -149,6 +153,15 @@ def _prune(folder: Path) -> None:
     entries.sort(key=lambda p: p.stat().st_mtime)
     for old in entries[: len(entries) - KEEP_ENTRIES]:
         old.unlink(missing_ok=True)
+
+
+def _private(stat: os.stat_result) -> bool:
+    """Only an entry that this user wrote, and that nobody else may change, is read: an entry is
+    a pickle, and loading one runs what it names (``HIPTIMER_CACHE_DIR`` might point anywhere)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # Windows: the user's own profile folder
+        return True
+    return stat.st_uid == getuid() and not stat.st_mode & 0o022
 
 
 def _is_position(value: object) -> bool:
