@@ -1,21 +1,26 @@
 """Build the app's real parts and run it: the one place that does (``hiptimer`` and ``hiptimer run``).
 
 The monotonic clock, the session catalog, the history file, the cue player and the user's
-settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`; Textual is imported
-only once the session has been found, so a typo in ``hiptimer run SESSION`` fails fast.
+settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`. The cue player
+starts on a thread of its own while the rest loads; Textual is imported only once the session
+has been found, so a typo in ``hiptimer run SESSION`` fails before loading it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
 from hiptimer.core.ports import CuePlayer, RunStore
 
 __all__ = ["run_app"]
+
+T = TypeVar("T")
 
 
 def run_app(session: str | None = None, *, theme: str | None = None) -> int:
@@ -36,6 +41,17 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             known = ", ".join(sorted(BUILTIN_THEMES))
             print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
             return 2
+    notices: list[str] = []
+    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
+    if settings_note:
+        notices.append(settings_note)
+    # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
+    # serve`; the app does not exist yet, so the bell looks it up when it rings.
+    ring: list[Callable[[], None]] = []
+    # Starting the cue player's worker process takes a few tenths of a second, mostly waiting for
+    # it to find a device: it starts first, and the sessions, the history and Textual load
+    # meanwhile, so the home screen does not wait for both one after the other.
+    audio = _Background(lambda: _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None))
     catalog = load_catalog()
     start = None
     if session is not None:
@@ -45,20 +61,15 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             print(f"hiptimer: {exc.message}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
+            audio.result()[0].close()
             return 1
-    notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
-    if settings_note:
-        notices.append(settings_note)
     store, store_note = _store()
     if store_note:
         notices.append(store_note)
-    # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
-    # serve`; the app does not exist yet, so the bell looks it up when it rings.
-    ring: list[Callable[[], None]] = []
-    player, audio_note = _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None)
 
     from hiptimer.tui.app import HiptimerApp
+
+    player, audio_note = audio.result()
 
     app = HiptimerApp(
         clock=time.monotonic,
@@ -75,6 +86,30 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     ring.append(app.bell)
     app.run()
     return app.return_code or 0
+
+
+class _Background(Generic[T]):
+    """Runs ``work`` on a thread of its own from now; :meth:`result` waits for what it returns."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._outcome: list[T] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, name="hiptimer-start-audio", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome.append(self._work())
+        except BaseException as exc:  # handed to the caller of result(), as if called there
+            self._error.append(exc)
+
+    def result(self) -> T:
+        """What ``work`` returned (it raises what ``work`` raised)."""
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._outcome[0]
 
 
 def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
