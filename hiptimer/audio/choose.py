@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,8 +54,9 @@ def make_player(
             ``player.offset`` for the app, which schedules cues that much earlier.
 
     Returns:
-        The player, and a notice such as ``"audio: simpleaudio"`` or
-        ``"audio: no device, using terminal bell"``.
+        The player, and a notice such as ``"audio: simpleaudio"`` or, when it falls back, one
+        that says why and the way out: ``"audio: terminal bell (simpleaudio is not installed:
+        apt-get install libasound2-dev, then make run)"``.
     """
     raw = mode if mode is not None else os.environ.get("HIPTIMER_AUDIO", "")
     wanted = raw.strip().lower() or "auto"
@@ -78,14 +81,52 @@ def make_player(
             )
             failed = player.start()
             if failed is None:
-                note = f" ({wanted} unavailable: {problem})" if problem else ""
-                return player, f"audio: {prefix}{player.name}{note}"
+                why = _why_not_simpleaudio(wanted, problem) if player.name != "simpleaudio" else None
+                return player, f"audio: {prefix}{player.name}" + (f" ({why})" if why else "")
             problem = problem or failed
+    why = None if wanted == "bell" else _why_not_simpleaudio(wanted, problem) or problem
+    note = f" ({why})" if why else ""
     ring = bell or tty_bell()
     if ring is not None:
-        if wanted == "bell":
-            return BellPlayer(ring, offset=offset), f"audio: {prefix}terminal bell"
-        return BellPlayer(ring, offset=offset), f"audio: {prefix}no device, using terminal bell"
+        return BellPlayer(ring, offset=offset), f"audio: {prefix}terminal bell{note}"
     if wanted == "bell":
         return NullPlayer("off", offset=offset), f"audio: {prefix}no terminal for the bell, visual cues only"
-    return NullPlayer("off", offset=offset), f"audio: {prefix}no device, visual cues only"
+    return NullPlayer("off", offset=offset), f"audio: {prefix}visual cues only{note}"
+
+
+def _why_not_simpleaudio(wanted: str, problem: str | None) -> str | None:
+    """Why the cues do not play through simpleaudio, and the way out, in the words of the notice;
+    None when that is not news (a player command was asked for, or plays while simpleaudio has
+    no device)."""
+    if wanted == "command":
+        return None
+    if (problem is not None and NOT_INSTALLED in problem) or not _simpleaudio_installed():
+        return f"simpleaudio is not installed: {simpleaudio_way_out()}"
+    if problem is not None and problem.startswith("simpleaudio: "):
+        return problem.split("; ", 1)[0]  # "simpleaudio: no sound device (...)"
+    return None
+
+
+NOT_INSTALLED = "simpleaudio not installed"
+"""How the worker's reason starts when ``import simpleaudio`` failed there."""
+
+
+def _simpleaudio_installed() -> bool:
+    """Whether the module is there to import (it is not imported here: the worker plays)."""
+    return importlib.util.find_spec("simpleaudio") is not None
+
+
+def simpleaudio_way_out() -> str:
+    """How to get simpleaudio here: ALSA's headers first on Linux if they are missing, then the
+    audio extra (``make run`` in a clone, which installs it once the headers are there)."""
+    then = "make run" if CLONE_MAKEFILE.is_file() else "pip install 'hiptimer[audio]'"
+    if sys.platform.startswith("linux") and not ALSA_HEADER.exists():
+        return f"apt-get install libasound2-dev, then {then}"
+    return then
+
+
+ALSA_HEADER = Path("/usr/include/alsa/asoundlib.h")
+"""What simpleaudio's build needs on Linux (Debian/Ubuntu: libasound2-dev)."""
+
+CLONE_MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+"""There when hiptimer runs from a clone (installed editable by ``make``), not from a wheel."""

@@ -19,9 +19,11 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
+from textual.notifications import Notification, Notify
 from textual.reactive import var
 
 from hiptimer.plan import compile_plan
@@ -70,11 +72,20 @@ NOTICE_SECONDS = 10.0
 ROUTINE_NOTICE_SECONDS = 3.0
 """How long a routine notice stays up (which audio output is used)."""
 
+UNTIL_DISMISSED = 24 * 3600.0
+"""The timeout of a notice that stays until the app takes it down."""
+
 MUTE_NOTICE_SECONDS = 1.5
 """How long "Cues muted" stays up: the top bar of a run says "muted" all the while anyway."""
 
 EXIT_GRACE_SECONDS = 3.0
 """After a signal, how long the app has to shut down and restore the terminal before it is ended."""
+
+
+def _is_routine(audio_notice: str) -> bool:
+    """Whether the audio notice only names the output ("audio: simpleaudio", "audio: off"), as
+    opposed to saying why the cues fall back and the way out ("audio: terminal bell (...)")."""
+    return not any(mark in audio_notice for mark in "(,;")
 
 
 def _end_process_if_stuck(saved: Future[None], code: int) -> None:
@@ -106,7 +117,9 @@ class HiptimerApp(App[None]):
         on_mute_change: Called (on a worker thread) with the new setting when ``m`` is pressed.
         theme: A Textual theme name, such as "textual-dark".
         notices: One-line messages to show once at start (history in memory, settings unreadable).
-        audio_notice: Which audio output plays the cues, shown briefly at start.
+        audio_notice: Which audio output plays the cues, shown at start: briefly when it is the
+            one asked for; when it falls back (the notice says why, in brackets), until the
+            get-ready countdown ends or a key is pressed.
         handle_signals: Whether SIGTERM and SIGHUP end a run as interrupted (off in tests).
     """
 
@@ -149,6 +162,7 @@ class HiptimerApp(App[None]):
         self._start = start
         self._notices = tuple(notices)
         self._audio_notice = audio_notice
+        self._audio_toast: Notification | None = None
         self.unsaved = UnsavedRuns(self, told=self._notices)
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
@@ -175,8 +189,12 @@ class HiptimerApp(App[None]):
     def on_mount(self) -> None:
         for notice in self._notices:
             self.notify(notice, timeout=NOTICE_SECONDS)
-        if self._audio_notice:
-            self.notify(self._audio_notice, timeout=ROUTINE_NOTICE_SECONDS)
+        if self._audio_notice and _is_routine(self._audio_notice):
+            self.notify(self._audio_notice, timeout=ROUTINE_NOTICE_SECONDS, markup=False)
+        elif self._audio_notice:
+            # Kept by hand (Textual's notify gives no handle): taken down by end_audio_notice.
+            self._audio_toast = Notification(self._audio_notice, timeout=UNTIL_DISMISSED, markup=False)
+            self.post_message(Notify(self._audio_toast))
         bad = len({getattr(error, "path", error) for error in self.catalog.errors})
         if bad:
             files = "A session file has" if bad == 1 else f"{bad} session files have"
@@ -188,6 +206,19 @@ class HiptimerApp(App[None]):
         self.push_screen(HomeScreen(offer_resume=self._start is None))
         if self._start is not None:
             self.start_session(self._start)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key or click takes the start-up audio notice down: it has been seen.
+        if self._audio_toast is not None and isinstance(event, (events.Key, events.MouseDown)):
+            self.end_audio_notice()
+        await super().on_event(event)
+
+    def end_audio_notice(self) -> None:
+        """Take down the start-up notice that says why the cues fall back (the run screen calls
+        this when the get-ready countdown ends)."""
+        toast, self._audio_toast = self._audio_toast, None
+        if toast is not None and toast in self._notifications:
+            self._unnotify(toast)
 
     def on_unmount(self) -> None:
         self._remove_signal_handlers()

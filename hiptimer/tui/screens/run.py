@@ -185,6 +185,8 @@ class RunScreen(HiptimerScreen):
 
     def _after_step(self) -> None:
         self._draw()
+        if self.controller.state.status is not Status.GET_READY:
+            self.hiptimer.end_audio_notice()  # the countdown is over: the run has the screen
         if self.controller.state.over:
             self._disarm()
             self._finish()
