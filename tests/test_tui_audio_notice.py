@@ -80,6 +80,7 @@ async def test_a_notice_naming_the_output_asked_for_goes_after_a_moment() -> Non
     app = make_app(FakeClock(), start="pre-run-hips", audio_notice="audio: simpleaudio")
     async with app.run_test(size=(100, 30), message_hook=messages.append, notifications=True) as pilot:
         await settle(pilot, app)
-        assert shown(app) == ["audio: simpleaudio"]
-    (timeout,) = [m.notification.timeout for m in messages if isinstance(m, Notify)]
-    assert timeout <= 3
+    # Its timeout runs on the real clock: whether it is still up at this point depends on how busy
+    # the machine is, so the notice's own timeout is what is checked.
+    (notice,) = [m.notification for m in messages if isinstance(m, Notify)]
+    assert (notice.message, notice.timeout) == ("audio: simpleaudio", 3.0)
