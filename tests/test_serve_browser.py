@@ -75,12 +75,13 @@ async def wait_for_text(page: Page, *texts: str, gone: bool = False, timeout: fl
     """
     test = " && ".join(f"{'!' if gone else ''}screen.includes({json.dumps(text)})" for text in texts)
     try:
-        await page.wait_for(f"(screen => {test})({SCREEN})", timeout=timeout)
+        # The screen that passed the test, read once: a second read could catch a later frame.
+        shown = await page.wait_for(f"(screen => ({test}) && screen)({SCREEN})", timeout=timeout)
     except TimeoutError:
         raise AssertionError(
             f"{texts!r} {'still' if gone else 'not all'} on screen:\n{await screen(page)}"
         ) from None
-    return await screen(page)
+    return str(shown)
 
 
 async def tap_text(page: Page, text: str) -> None:
