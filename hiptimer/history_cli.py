@@ -101,7 +101,7 @@ def run_history(
         err: Where notices go (default: stderr).
 
     Returns:
-        The exit code (0).
+        The exit code: 0, or 1 when the history file cannot be read (the reason is on ``err``).
     """
     from hiptimer.history_format import CSV_COLUMNS, csv_rows, history_document
     from hiptimer.store import SqliteStore
@@ -116,6 +116,10 @@ def run_history(
     # One more than asked tells the table whether there are more to page through.
     fetch = None if limit is None else limit + (1 if args.format == "table" else 0)
     records = source.records(args.session, since=args.since, limit=fetch) if source is not None else []
+    if isinstance(source, SqliteStore) and source.unreadable:
+        # An empty list would say "no runs": the runs are there, they cannot be read.
+        err.write(f"hiptimer: {source.unreadable}\n")
+        return 1
     if isinstance(source, SqliteStore) and source.notice:
         err.write(f"hiptimer: {source.notice}\n")
     if args.format == "json":
@@ -141,8 +145,9 @@ def _open_history(err: TextIO) -> SqliteStore | None:
     if not path.exists():
         return None
     # No full check of every page here (the app does that when it starts): reading the newest runs
-    # must not cost more as the history grows. Damage in a page read is still found and handled.
-    store, _ = open_store(path, verify=False)
+    # must not cost more as the history grows. Damage in a page read is still found and reported.
+    # Only read: a reading command never writes, moves or changes the file (nor ends its runs).
+    store, _ = open_store(path, verify=False, reading=True)
     return store
 
 
@@ -217,7 +222,7 @@ class HistoryLookup:
             if self._path.exists():
                 from hiptimer.store import open_store
 
-                self._store, _ = open_store(self._path, verify=False)
+                self._store, _ = open_store(self._path, verify=False, reading=True)
         return self._store
 
     def _tell(self) -> None:

@@ -35,6 +35,7 @@ Storage that cannot be used
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sqlite3
@@ -115,6 +116,8 @@ class _State:
     shadow: FallbackStore = field(default_factory=FallbackStore)
     read_only: ReadOnlyHistory | None = None
     """The history file, opened for reading only (``conn`` is its connection then)."""
+    stale: dict[int, tuple[RunStatus, datetime]] | None = None
+    """Runs in a file only read that were left running by a process that is gone: how they end."""
     next_id: int = 1
     """The id of the next run kept in memory while the file is read-only (past the file's ids)."""
 
@@ -129,11 +132,19 @@ class SqliteStore:
     """
 
     def __init__(
-        self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now, verify: bool = True
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        verify: bool = True,
+        reading: bool = False,
     ) -> None:
         self.path = Path(path)
         self.notice: str | None = None
         """What the user should be told about the history file, if anything (shown once)."""
+        self.unreadable: str | None = None
+        """Why the runs in the file cannot be read, when they cannot (the file is damaged, say)."""
+        self._reading = reading
         self._clock = clock
         self._verify = verify
         self._lock = threading.RLock()
@@ -168,6 +179,9 @@ class SqliteStore:
         if self._state.opened:
             return
         self._state.opened = True
+        if self._reading:
+            self._open_for_reading()
+            return
         try:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:
@@ -177,7 +191,39 @@ class SqliteStore:
             self.notice = f"{self.notice} {moved}" if self.notice else moved
         self._recover()
 
-    def _read_only(self, why: str) -> None:
+    def _open_for_reading(self) -> None:
+        """Open the file without writing to it, moving it or ending its runs (reading commands)."""
+        self._state.fallback = True
+        try:
+            history = open_read_only(self.path, verify=self._verify)
+        except UnusableError as why:
+            self._cannot_read(str(why))
+            return
+        if history is None:
+            return
+        self._state.read_only = history
+        self._state.conn = history.conn
+        self._state.next_id = sys.maxsize  # nothing is started in a store that only reads
+
+    def _cannot_read(self, why: str) -> None:
+        self.unreadable = f"the history file {self.path} cannot be read: {why}"
+        self.notice = (
+            f"The history file {self.path} cannot be read ({why}). It is left as it is; "
+            "the app keeps the runs that still read when it starts."
+        )
+
+    def _stop_writing(self, why: str) -> None:
+        """A write failed (the disk is full, say): keep new results in memory, read the file still.
+
+        The runs already in the file stay in view, as with a read-only folder; what this process
+        saves from now on is kept in memory (and can be exported, then imported).
+        """
+        if self._state.read_only is None:
+            close_quietly(self._state.conn)
+            self._state.conn = None
+        self._read_only(why, heading="History cannot be saved")
+
+    def _read_only(self, why: str, *, heading: str = "History is read-only") -> None:
         """Keep new results in memory; read the past runs from the file if it can be read."""
         try:
             history = open_read_only(self.path, verify=self._verify)
@@ -199,7 +245,7 @@ class SqliteStore:
         self._state.next_id = int(last or 0) + 1
         told = f"{self.notice} " if self.notice else ""
         self.notice = (
-            f"{told}History is read-only: {why}. Past runs are shown; new runs are kept in memory "
+            f"{told}{heading}: {why}. Past runs are shown; new runs are kept in memory "
             "until hiptimer closes."
         )
 
@@ -245,7 +291,7 @@ class SqliteStore:
                 except sqlite3.IntegrityError:
                     raise
                 except (sqlite3.Error, OSError) as exc:
-                    self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
+                    self._stop_writing(f"writing {self.path} failed ({describe_error(exc)})")
             memory_part()
 
     def _query(
@@ -275,7 +321,11 @@ class SqliteStore:
                     if attempt == 1 or not is_damage(exc):
                         raise
                     if read_only:
+                        told = self.notice
                         self._go_to_memory(f"reading {self.path} failed (it is damaged: {exc})")
+                        if self._reading:
+                            self.notice = told
+                            self._cannot_read(f"it is damaged ({exc})")
                         break
                     self._replace_damaged(exc)
                     continue
@@ -522,7 +572,8 @@ class SqliteStore:
 
         def read(conn: sqlite3.Connection) -> list[StoredRun]:
             count, skip = self._window(limit, offset)
-            return [stored_run_from_row(row) for row in self._run_rows(conn, session_id, None, count, skip)]
+            rows = self._run_rows(conn, session_id, None, count, skip)
+            return [self._shown(conn, stored_run_from_row(row)) for row in rows]
 
         def memory(store: FallbackStore) -> list[StoredRun]:
             count, skip = self._window(limit, offset)
@@ -564,7 +615,7 @@ class SqliteStore:
             count, skip = self._window(limit, offset)
             rows = self._run_rows(conn, session_id, since, count, skip)
             phases = self._phases(conn, [int(r["id"]) for r in rows])
-            return [record_from_row(row, phases.get(int(row["id"]), ())) for row in rows]
+            return [self._shown_record(conn, record_from_row(row, phases.get(int(row["id"]), ()))) for row in rows]
 
         def memory(store: FallbackStore) -> list[RunRecord]:
             count, skip = self._window(limit, offset)
@@ -605,7 +656,7 @@ class SqliteStore:
         row = conn.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             return None
-        return record_from_row(row, self._phases(conn, [run_id]).get(run_id, ()))
+        return self._shown_record(conn, record_from_row(row, self._phases(conn, [run_id]).get(run_id, ())))
 
     def _run_rows(
         self,
@@ -644,37 +695,42 @@ class SqliteStore:
                 out.setdefault(int(row[0]), []).append(saved_phase_from_row(row))
         return {k: tuple(v) for k, v in out.items()}
 
-    def _recover(self) -> None:
-        """End the runs left running by a process that is gone.
+    def _stale_runs(self, conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+        """``(status, ended, id)`` of each run left running by a process that is gone.
 
-        Such a run becomes ``interrupted`` (and can be resumed), unless every phase was saved and
-        only its end was lost: then it ended with its last phase, ``completed`` (or ``aborted``, if
-        that phase was).
+        Such a run ends ``interrupted`` (and can be resumed), unless every phase was saved and only
+        its end was lost: then it ended with its last phase, ``completed`` (or ``aborted``, if that
+        phase was).
         """
+        now = self._clock()
+        rows = conn.execute(
+            "SELECT id, pid, heartbeat, started, phase_count,"
+            " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
+            " (SELECT outcome FROM phases WHERE run_id = runs.id"
+            "  ORDER BY phase_index DESC LIMIT 1) AS last"
+            " FROM runs WHERE status = 'running'"
+        ).fetchall()
+        stale = []
+        for row in rows:
+            run_id = int(row["id"])
+            if self._state.shadow.holds(run_id):
+                continue  # ours, and going on
+            beat = parse_time(row["heartbeat"] or row["started"])
+            if _held_elsewhere(row["pid"], beat, now):
+                continue
+            status = RunStatus.INTERRUPTED
+            if row["saved"] >= row["phase_count"] > 0:
+                status = RunStatus.ABORTED if row["last"] == "aborted" else RunStatus.COMPLETED
+            stale.append((status.value, row["heartbeat"] or row["started"], run_id))
+        return stale
+
+    def _recover(self) -> None:
+        """End the runs left running by a process that is gone (see :meth:`_stale_runs`)."""
         conn = self._state.conn
         if conn is None or self._state.read_only is not None:
-            return  # a read-only file keeps its runs as they are
-        now = self._clock()
+            return  # a read-only file keeps its runs as they are (the views show them ended)
         try:
-            rows = conn.execute(
-                "SELECT id, pid, heartbeat, started, phase_count,"
-                " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
-                " (SELECT outcome FROM phases WHERE run_id = runs.id"
-                "  ORDER BY phase_index DESC LIMIT 1) AS last"
-                " FROM runs WHERE status = 'running'"
-            ).fetchall()
-            stale = []
-            for row in rows:
-                run_id = int(row["id"])
-                if self._state.shadow.holds(run_id):
-                    continue  # ours, and going on
-                beat = parse_time(row["heartbeat"] or row["started"])
-                if _held_elsewhere(row["pid"], beat, now):
-                    continue
-                status = RunStatus.INTERRUPTED
-                if row["saved"] >= row["phase_count"] > 0:
-                    status = RunStatus.ABORTED if row["last"] == "aborted" else RunStatus.COMPLETED
-                stale.append((status.value, row["heartbeat"] or row["started"], run_id))
+            stale = self._stale_runs(conn)
             if stale:
                 with self._tx() as tx:
                     tx.executemany(
@@ -683,10 +739,28 @@ class SqliteStore:
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, sqlite3.IntegrityError):
                 raise
-            self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
+            self._stop_writing(f"writing {self.path} failed ({describe_error(exc)})")
+
+    def _shown(self, conn: sqlite3.Connection, run: StoredRun) -> StoredRun:
+        """``run`` as the views show it: from a file only read, a run left running by a process
+        that is gone is shown as it will end when the file is next written (it is not written)."""
+        if run.status is not RunStatus.RUNNING or self._state.read_only is None:
+            return run
+        if self._state.stale is None:
+            self._state.stale = {i: (RunStatus(s), parse_time(e)) for s, e, i in self._stale_runs(conn)}
+        ended = self._state.stale.get(run.run_id)
+        if ended is None:
+            return run
+        return dataclasses.replace(run, status=ended[0], ended=ended[1])
+
+    def _shown_record(self, conn: sqlite3.Connection, record: RunRecord) -> RunRecord:
+        run = self._shown(conn, record.run)
+        return record if run is record.run else dataclasses.replace(record, run=run)
 
 
-def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[SqliteStore, str | None]:
+def open_store(
+    path: Path | str | None = None, *, verify: bool = True, reading: bool = False
+) -> tuple[SqliteStore, str | None]:
     """Open the history (``history.sqlite3`` in the data folder unless ``path`` is given).
 
     Damaged and newer files are moved aside; a folder that cannot be written makes the store keep
@@ -697,6 +771,9 @@ def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[
         verify: Check every page now (``PRAGMA quick_check``), as the app does when it starts. Its
             cost grows with the history, so the commands that only read the newest runs skip it;
             damage in a page they read is still found, and the file moved aside then.
+        reading: Only read (``history``, ``list``, ``show``): the file is never written, moved or
+            changed, whatever state it is in; :attr:`SqliteStore.unreadable` says why it could not
+            be read, when it could not.
 
     Returns:
         The store, and what to tell the user about the history file (None when all is well).
@@ -705,7 +782,7 @@ def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[
         from hiptimer.locations import history_db_path
 
         path = history_db_path()
-    store = SqliteStore(path, verify=verify)
+    store = SqliteStore(path, verify=verify, reading=reading)
     store.open()
     return store, store.notice
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from hiptimer.store_private import create_private_file, make_private_folder
 from hiptimer.store_schema import SCHEMA_VERSION, migrate
 
 __all__ = [
@@ -59,7 +60,7 @@ def open_database(
         UnusableError: The folder or file cannot be written, or a bad file cannot be moved aside.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
     except OSError as exc:
         raise UnusableError(
             f"cannot create the history folder {path.parent} ({describe_error(exc)})"
@@ -73,6 +74,7 @@ def open_database(
         try:
             problem = _not_sqlite(path)
             if problem is None:
+                create_private_file(path)  # before SQLite makes it: its -wal and -shm follow its mode
                 conn = _connect(path)
                 problem = _prepare(conn, verify=verify)
             if problem is None and conn is not None:

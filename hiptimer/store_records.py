@@ -189,8 +189,9 @@ class FallbackStore(MemoryStore):
             The number of runs written.
         """
         from hiptimer.history_format import history_document
+        from hiptimer.store_private import write_private_text
 
         records = self.records()
         text = json.dumps(history_document(records), indent=2, ensure_ascii=False)
-        Path(path).write_text(text + "\n", encoding="utf-8")
+        write_private_text(path, text + "\n")
         return len(records)
