@@ -185,7 +185,8 @@ class SqliteStore:
         try:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:
-            self._read_only(str(why))
+            reason = str(why)
+            self._read_only(reason, heading="History is read-only" if "read-only" in reason else "History cannot be saved")
             return
         if moved:
             self.notice = f"{self.notice} {moved}" if self.notice else moved

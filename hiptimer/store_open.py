@@ -82,7 +82,7 @@ def open_database(
         except sqlite3.DatabaseError as exc:
             close_quietly(conn)
             if not is_damage(exc):
-                raise UnusableError(f"cannot use {path} ({describe_error(exc)})") from exc
+                raise UnusableError(f"cannot use {path} ({_why_not(exc, path.parent)})") from exc
             problem = ("damaged", f"it is damaged ({exc})")
         except BaseException:
             close_quietly(conn)
@@ -296,6 +296,15 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite says the file is damaged or not a database at all."""
     name = str(getattr(exc, "sqlite_errorname", ""))
     return name.startswith(_DAMAGED_CODES) or type(exc) is sqlite3.DatabaseError
+
+
+def _why_not(exc: BaseException, folder: Path) -> str:
+    """:func:`describe_error`, but a full disk is named as such (SQLite may say "disk I/O error")."""
+    try:
+        full = os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        full = False
+    return "the disk is full" if full else describe_error(exc)
 
 
 def describe_error(exc: BaseException) -> str:

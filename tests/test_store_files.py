@@ -303,3 +303,25 @@ def test_a_disk_that_fills_up_mid_run_loses_nothing(tmp_path: Path) -> None:
     assert store.export_json(export) == 2  # this process's runs: both are in the export
     doc = json.loads(export.read_text())
     assert [len(r["phases"]) for r in doc["runs"]] == [len(plan), len(compile_plan(session))]
+
+
+# --- private files -------------------------------------------------------------------------------
+
+
+def test_the_history_its_wal_and_shm_and_exports_are_private(tmp_path: Path) -> None:
+    import stat
+
+    folder = tmp_path / "new" / "data"
+    store, _ = open_store(folder / "history.sqlite3")
+    store.start_run(compile_plan(builtin("hill-sprints")), definition_hash="x", started=NOW)
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(folder) == 0o700 and mode(folder.parent) == 0o700
+    for name in ("history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm"):
+        assert mode(folder / name) == 0o600, name
+    export = tmp_path / "export.json"
+    store.export_json(export)
+    assert mode(export) == 0o600
+    store.close()
