@@ -54,12 +54,13 @@ from hiptimer.store_open import (
     ReadOnlyHistory,
     UnusableError,
     close_quietly,
+    damaged_notice,
     describe_error,
     is_damage,
-    move_aside,
     open_database,
     open_read_only,
 )
+from hiptimer.store_salvage import replace_damaged
 from hiptimer.store_records import (
     FallbackStore,
     HistorySource,
@@ -337,16 +338,13 @@ class SqliteStore:
         close_quietly(self._state.conn)
         self._state.conn = None
         try:
-            moved = move_aside(self.path, "damaged", self._clock())
+            moved, kept = replace_damaged(self.path, self._clock())
         except UnusableError as why:
             self._go_to_memory(str(why))
             return
         self._state.opened = False
         told = f"{self.notice} " if self.notice else ""
-        self.notice = (
-            f"{told}The history file {self.path} is damaged ({exc}). "
-            f"It was moved to {moved}; a new history starts."
-        )
+        self.notice = told + damaged_notice(self.path, f"it is damaged ({exc})", moved, kept)
 
     # -- RunStore ------------------------------------------------------------------------------
 

@@ -21,12 +21,14 @@ from datetime import datetime
 from pathlib import Path
 
 from hiptimer.store_private import create_private_file, make_private_folder
+from hiptimer.store_salvage import replace_damaged
 from hiptimer.store_schema import SCHEMA_VERSION, migrate
 
 __all__ = [
     "ReadOnlyHistory",
     "UnusableError",
     "close_quietly",
+    "damaged_notice",
     "describe_error",
     "is_damage",
     "move_aside",
@@ -36,6 +38,7 @@ __all__ = [
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _DAMAGED_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_NOT_SQLITE = "it is not an SQLite database"
 
 
 class UnusableError(Exception):
@@ -91,11 +94,15 @@ def open_database(
         if attempt == 1 or problem is None:
             break
         kind, reason = problem
-        moved = move_aside(path, kind, clock())
-        notice = (
-            f"The history file {path} could not be used: {reason}. "
-            f"It was moved to {moved}; a new history starts."
-        )
+        if kind == "damaged" and reason != _NOT_SQLITE:
+            moved, kept = replace_damaged(path, clock())
+            notice = damaged_notice(path, reason, moved, kept)
+        else:
+            moved = move_aside(path, kind, clock())
+            notice = (
+                f"The history file {path} could not be used: {reason}. "
+                f"It was moved to {moved}; a new history starts."
+            )
     raise UnusableError(f"cannot open {path} even after moving the old file aside")
 
 
@@ -257,6 +264,20 @@ def _prepare(conn: sqlite3.Connection, *, verify: bool) -> tuple[str, str] | Non
     return None
 
 
+def damaged_notice(path: Path, reason: str, moved: Path, kept: int) -> str:
+    """What to tell the user after a damaged history was replaced (see :func:`replace_damaged`)."""
+    if kept:
+        runs = "1 run" if kept == 1 else f"{kept} runs"
+        return (
+            f"The history file {path} could not be used: {reason}. The {runs} that still read "
+            f"were kept in a new history file; the old file was moved to {moved}."
+        )
+    return (
+        f"The history file {path} could not be used: {reason}. No run in it could be read. "
+        f"It was moved to {moved}; a new history starts."
+    )
+
+
 def move_aside(path: Path, kind: str, now: datetime) -> Path:
     """Rename ``path`` (and its ``-wal``/``-shm``) to ``NAME.KIND-YYYYmmddTHHMMSS``; return the new path."""
     stamp = now.astimezone().strftime("%Y%m%dT%H%M%S")
@@ -288,7 +309,7 @@ def _not_sqlite(path: Path) -> tuple[str, str] | None:
     except OSError as exc:
         raise UnusableError(f"cannot read {path} ({describe_error(exc)})") from exc
     if head and head != _SQLITE_MAGIC:
-        return ("damaged", "it is not an SQLite database")
+        return ("damaged", _NOT_SQLITE)
     return None
 
 

@@ -325,3 +325,45 @@ def test_the_history_its_wal_and_shm_and_exports_are_private(tmp_path: Path) -> 
     store.export_json(export)
     assert mode(export) == 0o600
     store.close()
+
+
+def damage_the_free_page_list(path: Path) -> None:
+    """Free some pages (a dropped table), then point the list of free pages at nonsense."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("CREATE TABLE scratch (x BLOB)")
+        conn.executemany("INSERT INTO scratch VALUES (?)", [(b"\0" * 3000,) for _ in range(20)])
+        conn.execute("DROP TABLE scratch")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    assert int.from_bytes(data[36:40], "big") > 0, "there are free pages"
+    pages = len(data) // 4096
+    data[32:36] = (pages + 1000).to_bytes(4, "big")  # the first free-list page: past the end
+    path.write_bytes(bytes(data))
+
+
+def test_damage_to_the_free_page_list_alone_keeps_every_run(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    store = SqliteStore(path, clock=lambda: NOW)
+    session = builtin("hill-sprints")
+    for day, repeats in enumerate((4, 5, 6)):
+        play(store, session, compile_plan(session, {"repeats": repeats}), started=MONDAY + timedelta(days=day))
+    store.close()
+    damage_the_free_page_list(path)
+
+    store, notice = open_store(path)
+    assert notice is not None
+    assert "The 3 runs that still read were kept in a new history file" in notice
+    moved = next(tmp_path.glob("history.sqlite3.damaged-*"))
+    assert notice.endswith(f"the old file was moved to {moved}.")
+    assert moved.is_file(), "the damaged file is kept"
+    runs = store.records()
+    assert [r.run.targets["repeats"] for r in runs] == [6, 5, 4]
+    assert all(r.run.status is RunStatus.COMPLETED and r.phases_done == r.phase_count for r in runs)
+    # Progression carries on from where it was, not from the start.
+    from hiptimer.progression import today_targets
+    from hiptimer.store import recent_runs
+
+    assert today_targets(session, recent_runs(store, session.id)).values["repeats"] == 7
+    assert sqlite3.connect(path).execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    store.close()
