@@ -73,6 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--csv", dest="format", action="store_const", const="csv", help="CSV, one row per phase (see README)"
     )
     parser.set_defaults(format="table")
+    parser.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        type=Path,
+        help="add the runs in FILE (a --json export, such as the one the app offers when it cannot"
+        " save) to the history; runs already there are not added twice",
+    )
     parser.add_argument("--session", metavar="ID", help="only runs of this session")
     parser.add_argument(
         "--since", metavar="DATE", type=parse_since, help="only runs started on or after DATE (YYYY-MM-DD)"
@@ -108,6 +116,8 @@ def run_history(
 
     out = out or sys.stdout
     err = err or sys.stderr
+    if getattr(args, "import_file", None) is not None:
+        return _import(args, out, err)
     if source is None:
         source = _open_history(err)
     limit: int | None = args.limit
@@ -135,6 +145,56 @@ def run_history(
         if more:
             out.write(f"(the {limit} latest runs; --limit N shows more, --since DATE earlier ones)\n")
     return 0
+
+
+def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``history --import FILE``: add the runs of an export; say what was added."""
+    from hiptimer.history_import import UnreadableExportError, read_export
+    from hiptimer.locations import history_db_path
+    from hiptimer.store import open_store
+    from hiptimer.store_open import UnusableError
+
+    others = [
+        flag
+        for flag, given in (
+            ("--json/--csv", args.format != "table"),
+            ("--session", args.session is not None),
+            ("--since", args.since is not None),
+            ("--limit", args.limit is not None),
+        )
+        if given
+    ]
+    if others:
+        err.write(f"hiptimer history: error: --import takes no {', '.join(others)}\n")
+        return 2
+    path: Path = args.import_file
+    try:
+        runs = read_export(path)
+    except UnreadableExportError as exc:
+        err.write(f"hiptimer: {exc}\n")
+        return 1
+    store, notice = open_store(history_db_path())
+    try:
+        if notice and not store.in_memory:
+            err.write(f"hiptimer: {notice}\n")
+        try:
+            done = store.import_runs(runs)
+        except UnusableError as exc:
+            err.write(f"hiptimer: nothing imported: {exc}\n")
+            return 1
+    finally:
+        store.close()
+    parts = [f"{_runs(done.added)} added"]
+    if done.updated:
+        parts.append(f"{_runs(done.updated)} brought up to date")
+    if done.unchanged:
+        parts.append(f"{_runs(done.unchanged)} already in the history")
+    out.write(f"Imported {path}: {', '.join(parts)}.\n")
+    return 0
+
+
+def _runs(count: int) -> str:
+    return "1 run" if count == 1 else f"{count} runs"
 
 
 def _open_history(err: TextIO) -> SqliteStore | None:

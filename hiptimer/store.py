@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hiptimer.plan import Plan
 from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
@@ -60,7 +60,6 @@ from hiptimer.store_open import (
     open_database,
     open_read_only,
 )
-from hiptimer.store_salvage import replace_damaged
 from hiptimer.store_records import (
     FallbackStore,
     HistorySource,
@@ -69,6 +68,7 @@ from hiptimer.store_records import (
     definition_hash,
     recent_runs,
 )
+from hiptimer.store_salvage import replace_damaged
 from hiptimer.store_schema import (
     PHASE_COLUMNS,
     RUN_COLUMNS,
@@ -81,6 +81,9 @@ from hiptimer.store_schema import (
     targets_from_json,
     time_text,
 )
+
+if TYPE_CHECKING:
+    from hiptimer.history_import import ImportedRun, ImportResult
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -117,6 +120,8 @@ class _State:
     shadow: FallbackStore = field(default_factory=FallbackStore)
     read_only: ReadOnlyHistory | None = None
     """The history file, opened for reading only (``conn`` is its connection then)."""
+    write_failed: bool = False
+    """A write to the file failed while it was open for writing (a full disk, say)."""
     stale: dict[int, tuple[RunStatus, datetime]] | None = None
     """Runs in a file only read that were left running by a process that is gone: how they end."""
     next_id: int = 1
@@ -187,7 +192,9 @@ class SqliteStore:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:
             reason = str(why)
-            self._read_only(reason, heading="History is read-only" if "read-only" in reason else "History cannot be saved")
+            self._read_only(
+                reason, heading="History is read-only" if "read-only" in reason else "History cannot be saved"
+            )
             return
         if moved:
             self.notice = f"{self.notice} {moved}" if self.notice else moved
@@ -223,6 +230,7 @@ class SqliteStore:
         if self._state.read_only is None:
             close_quietly(self._state.conn)
             self._state.conn = None
+        self._state.write_failed = True
         self._read_only(why, heading="History cannot be saved")
 
     def _read_only(self, why: str, *, heading: str = "History is read-only") -> None:
@@ -247,8 +255,7 @@ class SqliteStore:
         self._state.next_id = int(last or 0) + 1
         told = f"{self.notice} " if self.notice else ""
         self.notice = (
-            f"{told}{heading}: {why}. Past runs are shown; new runs are kept in memory "
-            "until hiptimer closes."
+            f"{told}{heading}: {why}. Past runs are shown; new runs are kept in memory until hiptimer closes."
         )
 
     def _go_to_memory(self, why: str) -> None:
@@ -452,6 +459,37 @@ class SqliteStore:
             )
 
         self._write(finish, lambda: self._mirror(run_id, lambda s: s.end_run(run_id, status, ended=ended)))
+        with self._lock:
+            if self._state.write_failed:
+                self._save_end_late(run_id)
+
+    def _save_end_late(self, run_id: int) -> None:
+        """After a failed write, try once more to save a run's end (and its phases held in memory).
+
+        The file then agrees with what was done, if the disk has room again, and the run is not
+        offered for resume next time. If it still cannot be written, nothing changes: the run stays
+        in memory, for the export the app offers (``hiptimer history --import`` reads it back).
+        """
+        from hiptimer.history_import import imported_from, write_own_run
+
+        records = [r for r in self._state.shadow.records() if r.run.run_id == run_id]
+        if not records:
+            return
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = open_database(self.path, clock=self._clock, verify=False)[0]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                write_own_run(conn, run_id, imported_from(records[0]))
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError, UnusableError):
+            return
+        finally:
+            close_quietly(conn)
 
     def mark_interrupted(self, run_id: int, *, ended: datetime) -> None:
         """End the run as interrupted: for SIGTERM and SIGHUP, before the process exits."""
@@ -614,13 +652,34 @@ class SqliteStore:
             count, skip = self._window(limit, offset)
             rows = self._run_rows(conn, session_id, since, count, skip)
             phases = self._phases(conn, [int(r["id"]) for r in rows])
-            return [self._shown_record(conn, record_from_row(row, phases.get(int(row["id"]), ()))) for row in rows]
+            return [
+                self._shown_record(conn, record_from_row(row, phases.get(int(row["id"]), ()))) for row in rows
+            ]
 
         def memory(store: FallbackStore) -> list[RunRecord]:
             count, skip = self._window(limit, offset)
             return store.records(session_id, since=since, limit=count, offset=skip)
 
         return self._query(read, memory, lambda past, new: _newest(past, new, lambda r: r.run, limit, offset))
+
+    def import_runs(self, runs: Sequence[ImportedRun]) -> ImportResult:
+        """Add runs read from an export, in one transaction (see :mod:`hiptimer.history_import`).
+
+        Raises:
+            UnusableError: The history cannot be written now; the message says why.
+        """
+        from hiptimer.history_import import write_runs
+
+        with self._lock:
+            self._ready()
+            if self._state.fallback or self._state.conn is None:
+                raise UnusableError(self.notice or f"{self.path} cannot be written")
+            try:
+                with self._tx() as conn:
+                    done = write_runs(conn, runs)
+            except (sqlite3.Error, OSError) as exc:
+                raise UnusableError(f"writing {self.path} failed ({describe_error(exc)})") from exc
+            return done
 
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""

@@ -213,7 +213,9 @@ def test_damage_met_while_reading_exits_1_and_the_file_is_left_alone(
     assert (code, out) == (1, "")
     assert err.startswith(f"hiptimer: the history file {path} cannot be read: it is damaged (")
     assert "Traceback" not in err
-    assert not [p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name]
+    assert not [
+        p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name
+    ]
     assert path.read_bytes() == before
 
 
@@ -226,7 +228,9 @@ def test_list_and_show_never_move_a_damaged_or_newer_history(capsys: pytest.Capt
         code, out, err = run(capsys, *argv)
         assert code == 0 and "Hill sprints" in out
         assert f"The history file {path} cannot be read" in err
-    assert not [p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name]
+    assert not [
+        p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name
+    ]
     assert path.read_bytes() == before
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
@@ -235,7 +239,9 @@ def test_list_and_show_never_move_a_damaged_or_newer_history(capsys: pytest.Capt
     for argv in (["history"], ["list"], ["show", "hill-sprints"]):
         code, out, err = run(capsys, *argv)
         assert "a newer hiptimer wrote it (schema 99" in err
-    assert not [p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name]
+    assert not [
+        p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name
+    ]
     assert path.read_bytes() == before
 
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from store_kit import MONDAY, builtin, play
+from store_kit import MONDAY, FullDisk, builtin, play
 
 from hiptimer import store_open
 from hiptimer.results import RunStatus
@@ -40,28 +40,11 @@ def history_with_a_run_left_running(folder: Path) -> Path:
     return path
 
 
-class FullDisk(sqlite3.Connection):
-    """A connection on a disk with no room: every statement that adds or changes rows fails."""
-
-    def _check(self, sql: str) -> None:
-        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            error = sqlite3.OperationalError("database or disk is full")
-            error.sqlite_errorname = "SQLITE_FULL"
-            raise error
-
-    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
-        self._check(sql)
-        return super().execute(sql, *args)  # type: ignore[arg-type]
-
-    def executemany(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
-        self._check(sql)
-        return super().executemany(sql, *args)  # type: ignore[arg-type]
-
-
 def test_a_full_disk_at_start_still_shows_every_past_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = history_with_a_run_left_running(tmp_path)
+
     def full_disk(where: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(
             where, isolation_level=None, check_same_thread=False, timeout=5.0, factory=FullDisk

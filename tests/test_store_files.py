@@ -347,7 +347,9 @@ def test_damage_to_the_free_page_list_alone_keeps_every_run(tmp_path: Path) -> N
     store = SqliteStore(path, clock=lambda: NOW)
     session = builtin("hill-sprints")
     for day, repeats in enumerate((4, 5, 6)):
-        play(store, session, compile_plan(session, {"repeats": repeats}), started=MONDAY + timedelta(days=day))
+        play(
+            store, session, compile_plan(session, {"repeats": repeats}), started=MONDAY + timedelta(days=day)
+        )
     store.close()
     damage_the_free_page_list(path)
 
