@@ -23,13 +23,21 @@ Runs left ``running``
 Storage that cannot be used
     A file that is not SQLite or is damaged, or that a newer hiptimer wrote, is moved aside
     (``history.sqlite3.damaged-20240501T073000``, with its ``-wal`` and ``-shm``), never deleted;
-    a fresh history starts and :attr:`SqliteStore.notice` says where the old file went. A data
-    folder that is read-only or full (at open, or at any later write) makes the store keep
-    results in memory instead (a :class:`FallbackStore`), with a notice;
-    :meth:`SqliteStore.export_json` saves them elsewhere. If the folder is read-only at open but
-    holds a history file, the store reads that file without writing to it: the views show the
-    past runs and this process's runs together, newest first, and only the new runs are kept in
-    memory (and exported). See :mod:`hiptimer.store_open`.
+    the runs of a damaged file that still read are copied into the new one first (see
+    :mod:`hiptimer.store_salvage`), and :attr:`SqliteStore.notice` says where the old file went
+    and how many runs were kept. A data folder that is read-only or full (at open, or at any
+    later write) makes the store keep results in memory instead (a :class:`FallbackStore`), with
+    a notice; :meth:`SqliteStore.export_json` saves them elsewhere, and
+    :meth:`SqliteStore.import_runs` reads them back later. The history file is still read without
+    writing to it: the views show the past runs and this process's runs together, newest first,
+    and only the new runs are kept in memory (and exported). A run that ends after a failed write
+    is saved whole if the file can be written again by then. See :mod:`hiptimer.store_open`.
+
+Only reading
+    ``open_store(..., reading=True)`` (the ``history``, ``list`` and ``show`` commands) never
+    writes, moves or changes the file, whatever state it is in; runs left running by a process
+    that is gone are shown as they will end, and :attr:`SqliteStore.unreadable` says why a file
+    cannot be read.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 A file that is not SQLite, is damaged (``PRAGMA quick_check`` fails, or SQLite reports corruption
 while opening it) or was written by a newer hiptimer (a higher ``user_version``) is renamed to
 ``history.sqlite3.damaged-20240501T073000`` or ``.newer-...`` together with its ``-wal`` and
-``-shm`` files (never deleted), and a fresh file is started. A folder or file that cannot be
-written raises :class:`UnusableError` with the reason in the user's words; such a file can still
-be read with :func:`open_read_only`.
+``-shm`` files (never deleted), and a fresh file is started; the runs of a damaged file that
+still read are copied into the fresh one first (:mod:`hiptimer.store_salvage`). A folder or file
+that cannot be written raises :class:`UnusableError` with the reason in the user's words; such a
+file can still be read with :func:`open_read_only`.
 """
 
 from __future__ import annotations
