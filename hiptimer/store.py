@@ -541,6 +541,10 @@ class SqliteStore:
 
         def read(conn: sqlite3.Connection) -> ResumePoint | None:
             self._recover()
+            if self._state.conn is not conn:  # ending a stale run failed: the file is only read now
+                if self._state.conn is None:
+                    return self._state.shadow.resume_point(session_id)
+                conn = self._state.conn
             where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
             rows = conn.execute(
                 f"SELECT id, session_id, started, phase_count, targets_json FROM runs"
