@@ -395,7 +395,8 @@ _COMMANDS = (
     _Command("serve", "serve the app to a browser (a phone on the home network)", _serve, _serve_arguments),
     _Command(
         "history",
-        "past runs, newest first: a table, or --json / --csv for other tools",
+        "past runs, newest first: a table, or --json / --csv for other tools;"
+        " --import FILE reads an export back",
         _history,
         _history_arguments,
     ),

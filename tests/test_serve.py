@@ -288,3 +288,14 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert server.returncode == 1
     assert "cannot listen on 127.0.0.1" in err
     assert "Traceback" not in err
+
+
+async def test_a_websocket_from_another_port_or_scheme_of_this_computer_is_refused(
+    local: TestClient[aiohttp.web.Request, aiohttp.web.Application],
+) -> None:
+    own = local.make_url("/")
+    other_port = own.with_port(own.port + 1 if own.port and own.port < 65535 else 1)
+    for origin in (str(other_port), str(own.with_scheme("https")), "null", "http://127.0.0.1"):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await local.ws_connect("/ws", headers={"Origin": origin})
+        assert refused.value.status == 403, origin

@@ -141,7 +141,10 @@ async def test_the_summary_offers_to_save_the_run_and_says_where_it_went(
         await pilot.press("y")
         await settle(pilot, app)
         assert isinstance(app.screen, SummaryScreen)
-        assert f"Saved 1 run to {home / SAVED_AT}" in notices(messages)
+        assert any(
+            f"Saved 1 run to {home / SAVED_AT}" in n and f"hiptimer history --import {home / SAVED_AT}" in n
+            for n in notices(messages)
+        )
         document = json.loads((home / SAVED_AT).read_text())
         assert document["format"] == "hiptimer-history"
         assert [(r["session_id"], r["status"]) for r in document["runs"]] == [("pre-run-hips", "aborted")]

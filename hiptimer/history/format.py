@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hiptimer.history.private import write_private_text
 from hiptimer.history.records import RunRecord, SavedPhase
 from hiptimer.history.schema import time_text
 
@@ -152,5 +153,5 @@ def csv_rows(records: Sequence[RunRecord]) -> Iterator[list[str]]:
 def write_json(records: Sequence[RunRecord], path: Path | str) -> int:
     """Write ``records`` to ``path`` in the ``hiptimer history --json`` format; return how many."""
     text = json.dumps(history_document(records), indent=2, ensure_ascii=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    write_private_text(path, text + "\n")
     return len(records)

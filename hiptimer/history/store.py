@@ -23,18 +23,27 @@ Runs left ``running``
 Storage that cannot be used
     A file that is not SQLite or is damaged, or that a newer hiptimer wrote, is moved aside
     (``history.sqlite3.damaged-20240501T073000``, with its ``-wal`` and ``-shm``), never deleted;
-    a fresh history starts and :attr:`SqliteStore.notice` says where the old file went. A data
-    folder that is read-only or full (at open, or at any later write) makes the store keep
-    results in memory instead (a :class:`FallbackStore`), with a notice;
-    :meth:`SqliteStore.export_json` saves them elsewhere. If the folder is read-only at open but
-    holds a history file, the store reads that file without writing to it: the views show the
-    past runs and this process's runs together, newest first, and only the new runs are kept in
-    memory (and exported). See :mod:`hiptimer.history.opening`.
+    the runs of a damaged file that still read are copied into the new one first (see
+    :mod:`hiptimer.history.salvage`), and :attr:`SqliteStore.notice` says where the old file went
+    and how many runs were kept. A data folder that is read-only or full (at open, or at any
+    later write) makes the store keep results in memory instead (a :class:`FallbackStore`), with
+    a notice; :meth:`SqliteStore.export_json` saves them elsewhere, and
+    :meth:`SqliteStore.import_runs` reads them back later. The history file is still read without
+    writing to it: the views show the past runs and this process's runs together, newest first,
+    and only the new runs are kept in memory (and exported). A run that ends after a failed write
+    is saved whole if the file can be written again by then. See :mod:`hiptimer.history.opening`.
+
+Only reading
+    ``open_store(..., reading=True)`` (the ``history``, ``list`` and ``show`` commands) never
+    writes, moves or changes the file, whatever state it is in; runs left running by a process
+    that is gone are shown as they will end, and :attr:`SqliteStore.unreadable` says why a file
+    cannot be read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sqlite3
@@ -44,7 +53,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hiptimer.core.plan import Plan
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
@@ -54,11 +63,12 @@ from hiptimer.history.opening import (
     ReadOnlyHistory,
     UnusableError,
     close_quietly,
+    damaged_notice,
     describe_error,
     is_damage,
-    move_aside,
     open_database,
     open_read_only,
+    replace_damaged,
 )
 from hiptimer.history.records import (
     FallbackStore,
@@ -80,6 +90,9 @@ from hiptimer.history.schema import (
     targets_from_json,
     time_text,
 )
+
+if TYPE_CHECKING:
+    from hiptimer.history.importer import ImportedRun, ImportResult
 
 __all__ = [
     "HEARTBEAT_SECONDS",
@@ -116,6 +129,10 @@ class _State:
     shadow: FallbackStore = field(default_factory=FallbackStore)
     read_only: ReadOnlyHistory | None = None
     """The history file, opened for reading only (``conn`` is its connection then)."""
+    write_failed: bool = False
+    """A write to the file failed while it was open for writing (a full disk, say)."""
+    stale: dict[int, tuple[RunStatus, datetime]] | None = None
+    """Runs in a file only read that were left running by a process that is gone: how they end."""
     next_id: int = 1
     """The id of the next run kept in memory while the file is read-only (past the file's ids)."""
 
@@ -130,11 +147,19 @@ class SqliteStore:
     """
 
     def __init__(
-        self, path: Path | str, *, clock: Callable[[], datetime] = _utc_now, verify: bool = True
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        verify: bool = True,
+        reading: bool = False,
     ) -> None:
         self.path = Path(path)
         self.notice: str | None = None
         """What the user should be told about the history file, if anything (shown once)."""
+        self.unreadable: str | None = None
+        """Why the runs in the file cannot be read, when they cannot (the file is damaged, say)."""
+        self._reading = reading
         self._clock = clock
         self._verify = verify
         self._lock = threading.RLock()
@@ -169,16 +194,55 @@ class SqliteStore:
         if self._state.opened:
             return
         self._state.opened = True
+        if self._reading:
+            self._open_for_reading()
+            return
         try:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:
-            self._read_only(str(why))
+            reason = str(why)
+            self._read_only(
+                reason, heading="History is read-only" if "read-only" in reason else "History cannot be saved"
+            )
             return
         if moved:
             self.notice = f"{self.notice} {moved}" if self.notice else moved
         self._recover()
 
-    def _read_only(self, why: str) -> None:
+    def _open_for_reading(self) -> None:
+        """Open the file without writing to it, moving it or ending its runs (reading commands)."""
+        self._state.fallback = True
+        try:
+            history = open_read_only(self.path, verify=self._verify)
+        except UnusableError as why:
+            self._cannot_read(str(why))
+            return
+        if history is None:
+            return
+        self._state.read_only = history
+        self._state.conn = history.conn
+        self._state.next_id = sys.maxsize  # nothing is started in a store that only reads
+
+    def _cannot_read(self, why: str) -> None:
+        self.unreadable = f"the history file {self.path} cannot be read: {why}"
+        self.notice = (
+            f"The history file {self.path} cannot be read ({why}). It is left as it is; "
+            "the app keeps the runs that still read when it starts."
+        )
+
+    def _stop_writing(self, why: str) -> None:
+        """A write failed (the disk is full, say): keep new results in memory, read the file still.
+
+        The runs already in the file stay in view, as with a read-only folder; what this process
+        saves from now on is kept in memory (and can be exported, then imported).
+        """
+        if self._state.read_only is None:
+            close_quietly(self._state.conn)
+            self._state.conn = None
+        self._state.write_failed = True
+        self._read_only(why, heading="History cannot be saved")
+
+    def _read_only(self, why: str, *, heading: str = "History is read-only") -> None:
         """Keep new results in memory; read the past runs from the file if it can be read."""
         try:
             history = open_read_only(self.path, verify=self._verify)
@@ -200,8 +264,7 @@ class SqliteStore:
         self._state.next_id = int(last or 0) + 1
         told = f"{self.notice} " if self.notice else ""
         self.notice = (
-            f"{told}History is read-only: {why}. Past runs are shown; new runs are kept in memory "
-            "until hiptimer closes."
+            f"{told}{heading}: {why}. Past runs are shown; new runs are kept in memory until hiptimer closes."
         )
 
     def _go_to_memory(self, why: str) -> None:
@@ -246,7 +309,7 @@ class SqliteStore:
                 except sqlite3.IntegrityError:
                     raise
                 except (sqlite3.Error, OSError) as exc:
-                    self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
+                    self._stop_writing(f"writing {self.path} failed ({describe_error(exc)})")
             memory_part()
 
     def _query(
@@ -276,7 +339,11 @@ class SqliteStore:
                     if attempt == 1 or not is_damage(exc):
                         raise
                     if read_only:
+                        told = self.notice
                         self._go_to_memory(f"reading {self.path} failed (it is damaged: {exc})")
+                        if self._reading:
+                            self.notice = told
+                            self._cannot_read(f"it is damaged ({exc})")
                         break
                     self._replace_damaged(exc)
                     continue
@@ -287,16 +354,13 @@ class SqliteStore:
         close_quietly(self._state.conn)
         self._state.conn = None
         try:
-            moved = move_aside(self.path, "damaged", self._clock())
+            moved, kept = replace_damaged(self.path, self._clock())
         except UnusableError as why:
             self._go_to_memory(str(why))
             return
         self._state.opened = False
         told = f"{self.notice} " if self.notice else ""
-        self.notice = (
-            f"{told}The history file {self.path} is damaged ({exc}). "
-            f"It was moved to {moved}; a new history starts."
-        )
+        self.notice = told + damaged_notice(self.path, f"it is damaged ({exc})", moved, kept)
 
     # -- RunStore ------------------------------------------------------------------------------
 
@@ -404,6 +468,37 @@ class SqliteStore:
             )
 
         self._write(finish, lambda: self._mirror(run_id, lambda s: s.end_run(run_id, status, ended=ended)))
+        with self._lock:
+            if self._state.write_failed:
+                self._save_end_late(run_id)
+
+    def _save_end_late(self, run_id: int) -> None:
+        """After a failed write, try once more to save a run's end (and its phases held in memory).
+
+        The file then agrees with what was done, if the disk has room again, and the run is not
+        offered for resume next time. If it still cannot be written, nothing changes: the run stays
+        in memory, for the export the app offers (``hiptimer history --import`` reads it back).
+        """
+        from hiptimer.history.importer import imported_from, write_own_run
+
+        records = [r for r in self._state.shadow.records() if r.run.run_id == run_id]
+        if not records:
+            return
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = open_database(self.path, clock=self._clock, verify=False)[0]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                write_own_run(conn, run_id, imported_from(records[0]))
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except (sqlite3.Error, OSError, UnusableError):
+            return
+        finally:
+            close_quietly(conn)
 
     def mark_interrupted(self, run_id: int, *, ended: datetime) -> None:
         """End the run as interrupted: for SIGTERM and SIGHUP, before the process exits."""
@@ -447,6 +542,10 @@ class SqliteStore:
 
         def read(conn: sqlite3.Connection) -> ResumePoint | None:
             self._recover()
+            if self._state.conn is not conn:  # ending a stale run failed: the file is only read now
+                if self._state.conn is None:
+                    return self._state.shadow.resume_point(session_id)
+                conn = self._state.conn
             where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
             rows = conn.execute(
                 f"SELECT id, session_id, started, phase_count, targets_json FROM runs"
@@ -523,7 +622,8 @@ class SqliteStore:
 
         def read(conn: sqlite3.Connection) -> list[StoredRun]:
             count, skip = self._window(limit, offset)
-            return [stored_run_from_row(row) for row in self._run_rows(conn, session_id, None, count, skip)]
+            rows = self._run_rows(conn, session_id, None, count, skip)
+            return [self._shown(conn, stored_run_from_row(row)) for row in rows]
 
         def memory(store: FallbackStore) -> list[StoredRun]:
             count, skip = self._window(limit, offset)
@@ -565,13 +665,34 @@ class SqliteStore:
             count, skip = self._window(limit, offset)
             rows = self._run_rows(conn, session_id, since, count, skip)
             phases = self._phases(conn, [int(r["id"]) for r in rows])
-            return [record_from_row(row, phases.get(int(row["id"]), ())) for row in rows]
+            return [
+                self._shown_record(conn, record_from_row(row, phases.get(int(row["id"]), ()))) for row in rows
+            ]
 
         def memory(store: FallbackStore) -> list[RunRecord]:
             count, skip = self._window(limit, offset)
             return store.records(session_id, since=since, limit=count, offset=skip)
 
         return self._query(read, memory, lambda past, new: _newest(past, new, lambda r: r.run, limit, offset))
+
+    def import_runs(self, runs: Sequence[ImportedRun]) -> ImportResult:
+        """Add runs read from an export, in one transaction (see :mod:`hiptimer.history.importer`).
+
+        Raises:
+            UnusableError: The history cannot be written now; the message says why.
+        """
+        from hiptimer.history.importer import write_runs
+
+        with self._lock:
+            self._ready()
+            if self._state.fallback or self._state.conn is None:
+                raise UnusableError(self.notice or f"{self.path} cannot be written")
+            try:
+                with self._tx() as conn:
+                    done = write_runs(conn, runs)
+            except (sqlite3.Error, OSError) as exc:
+                raise UnusableError(f"writing {self.path} failed ({describe_error(exc)})") from exc
+            return done
 
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
@@ -606,7 +727,7 @@ class SqliteStore:
         row = conn.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             return None
-        return record_from_row(row, self._phases(conn, [run_id]).get(run_id, ()))
+        return self._shown_record(conn, record_from_row(row, self._phases(conn, [run_id]).get(run_id, ())))
 
     def _run_rows(
         self,
@@ -645,37 +766,42 @@ class SqliteStore:
                 out.setdefault(int(row[0]), []).append(saved_phase_from_row(row))
         return {k: tuple(v) for k, v in out.items()}
 
-    def _recover(self) -> None:
-        """End the runs left running by a process that is gone.
+    def _stale_runs(self, conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+        """``(status, ended, id)`` of each run left running by a process that is gone.
 
-        Such a run becomes ``interrupted`` (and can be resumed), unless every phase was saved and
-        only its end was lost: then it ended with its last phase, ``completed`` (or ``aborted``, if
-        that phase was).
+        Such a run ends ``interrupted`` (and can be resumed), unless every phase was saved and only
+        its end was lost: then it ended with its last phase, ``completed`` (or ``aborted``, if that
+        phase was).
         """
+        now = self._clock()
+        rows = conn.execute(
+            "SELECT id, pid, heartbeat, started, phase_count,"
+            " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
+            " (SELECT outcome FROM phases WHERE run_id = runs.id"
+            "  ORDER BY phase_index DESC LIMIT 1) AS last"
+            " FROM runs WHERE status = 'running'"
+        ).fetchall()
+        stale = []
+        for row in rows:
+            run_id = int(row["id"])
+            if self._state.shadow.holds(run_id):
+                continue  # ours, and going on
+            beat = parse_time(row["heartbeat"] or row["started"])
+            if _held_elsewhere(row["pid"], beat, now):
+                continue
+            status = RunStatus.INTERRUPTED
+            if row["saved"] >= row["phase_count"] > 0:
+                status = RunStatus.ABORTED if row["last"] == "aborted" else RunStatus.COMPLETED
+            stale.append((status.value, row["heartbeat"] or row["started"], run_id))
+        return stale
+
+    def _recover(self) -> None:
+        """End the runs left running by a process that is gone (see :meth:`_stale_runs`)."""
         conn = self._state.conn
         if conn is None or self._state.read_only is not None:
-            return  # a read-only file keeps its runs as they are
-        now = self._clock()
+            return  # a read-only file keeps its runs as they are (the views show them ended)
         try:
-            rows = conn.execute(
-                "SELECT id, pid, heartbeat, started, phase_count,"
-                " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
-                " (SELECT outcome FROM phases WHERE run_id = runs.id"
-                "  ORDER BY phase_index DESC LIMIT 1) AS last"
-                " FROM runs WHERE status = 'running'"
-            ).fetchall()
-            stale = []
-            for row in rows:
-                run_id = int(row["id"])
-                if self._state.shadow.holds(run_id):
-                    continue  # ours, and going on
-                beat = parse_time(row["heartbeat"] or row["started"])
-                if _held_elsewhere(row["pid"], beat, now):
-                    continue
-                status = RunStatus.INTERRUPTED
-                if row["saved"] >= row["phase_count"] > 0:
-                    status = RunStatus.ABORTED if row["last"] == "aborted" else RunStatus.COMPLETED
-                stale.append((status.value, row["heartbeat"] or row["started"], run_id))
+            stale = self._stale_runs(conn)
             if stale:
                 with self._tx() as tx:
                     tx.executemany(
@@ -684,10 +810,28 @@ class SqliteStore:
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, sqlite3.IntegrityError):
                 raise
-            self._go_to_memory(f"writing {self.path} failed ({describe_error(exc)})")
+            self._stop_writing(f"writing {self.path} failed ({describe_error(exc)})")
+
+    def _shown(self, conn: sqlite3.Connection, run: StoredRun) -> StoredRun:
+        """``run`` as the views show it: from a file only read, a run left running by a process
+        that is gone is shown as it will end when the file is next written (it is not written)."""
+        if run.status is not RunStatus.RUNNING or self._state.read_only is None:
+            return run
+        if self._state.stale is None:
+            self._state.stale = {i: (RunStatus(s), parse_time(e)) for s, e, i in self._stale_runs(conn)}
+        ended = self._state.stale.get(run.run_id)
+        if ended is None:
+            return run
+        return dataclasses.replace(run, status=ended[0], ended=ended[1])
+
+    def _shown_record(self, conn: sqlite3.Connection, record: RunRecord) -> RunRecord:
+        run = self._shown(conn, record.run)
+        return record if run is record.run else dataclasses.replace(record, run=run)
 
 
-def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[SqliteStore, str | None]:
+def open_store(
+    path: Path | str | None = None, *, verify: bool = True, reading: bool = False
+) -> tuple[SqliteStore, str | None]:
     """Open the history (``history.sqlite3`` in the data folder unless ``path`` is given).
 
     Damaged and newer files are moved aside; a folder that cannot be written makes the store keep
@@ -698,6 +842,9 @@ def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[
         verify: Check every page now (``PRAGMA quick_check``), as the app does when it starts. Its
             cost grows with the history, so the commands that only read the newest runs skip it;
             damage in a page they read is still found, and the file moved aside then.
+        reading: Only read (``history``, ``list``, ``show``): the file is never written, moved or
+            changed, whatever state it is in; :attr:`SqliteStore.unreadable` says why it could not
+            be read, when it could not.
 
     Returns:
         The store, and what to tell the user about the history file (None when all is well).
@@ -706,7 +853,7 @@ def open_store(path: Path | str | None = None, *, verify: bool = True) -> tuple[
         from hiptimer.locations import history_db_path
 
         path = history_db_path()
-    store = SqliteStore(path, verify=verify)
+    store = SqliteStore(path, verify=verify, reading=reading)
     store.open()
     return store, store.notice
 

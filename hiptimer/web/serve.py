@@ -193,7 +193,7 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
 
     async def websocket(request: web.Request) -> web.StreamResponse:
         origin = request.headers.get("Origin")
-        if origin is not None and URL(origin).host != request.url.host:
+        if origin is not None and not _same_origin(origin, request.url):
             log(f"refused a websocket from another site ({origin})")
             raise web.HTTPForbidden(text="hiptimer: websocket from another site refused\n")
         task = asyncio.current_task()
@@ -288,6 +288,25 @@ def _exposed_terminal(script: bytes) -> bytes:
 
 def _same(given: str, token: str) -> bool:
     return bool(given) and secrets.compare_digest(given.encode(), token.encode())
+
+
+def _same_origin(origin: str, own: URL) -> bool:
+    """Whether a websocket's ``Origin`` is the page's own: same scheme, host and port.
+
+    A page on another port of the same computer is another site (another program may serve it).
+    ``Origin: null`` (a sandboxed or file page) and anything unparseable are never the same.
+    """
+    try:
+        theirs = URL(origin)
+    except ValueError:
+        return False
+    if not theirs.is_absolute() or theirs.host is None or own.host is None:
+        return False
+    return (theirs.scheme.lower(), theirs.host.lower(), theirs.port) == (
+        own.scheme.lower(),
+        own.host.lower(),
+        own.port,
+    )
 
 
 def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:
