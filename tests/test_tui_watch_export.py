@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from garmin_fit_sdk import Decoder, Stream
@@ -28,7 +28,7 @@ def _messages(data: bytes) -> dict[str, list[dict[str, Any]]]:
     assert Decoder(Stream.from_byte_array(bytearray(data))).check_integrity()
     messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read()
     assert errors == []
-    return messages
+    return cast("dict[str, list[dict[str, Any]]]", messages)
 
 
 async def test_w_on_home_saves_todays_hill_sprints_as_a_workout_and_says_where(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from garmin_fit_sdk import Decoder, Stream
@@ -22,7 +22,7 @@ def _decode(data: bytes) -> dict[str, list[dict[str, Any]]]:
     assert Decoder(Stream.from_byte_array(bytearray(data))).check_integrity()
     messages, errors = Decoder(Stream.from_byte_array(bytearray(data))).read()
     assert errors == []
-    return messages
+    return cast("dict[str, list[dict[str, Any]]]", messages)
 
 
 def _unrolled(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -113,7 +113,11 @@ def test_nested_repeat_blocks_are_nested_repeat_steps() -> None:
                     "type": "repeat",
                     "times": 3,
                     "steps": [
-                        {"type": "repeat", "times": 2, "steps": [{"type": "work", "name": "Stride", "seconds": 20}]},
+                        {
+                            "type": "repeat",
+                            "times": 2,
+                            "steps": [{"type": "work", "name": "Stride", "seconds": 20}],
+                        },
                         {"type": "open", "name": "Jog back"},
                     ],
                 }

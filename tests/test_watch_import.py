@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fit_kit import LapSpec, SetSpec, recorded_activity
 from fit_tool.profile.profile_type import Sport
 
-from fit_kit import LapSpec, SetSpec, recorded_activity
 from hiptimer.cli import main
 
 MORNING = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -83,7 +83,12 @@ def test_a_whole_hill_session_is_a_completed_run_and_the_next_target_grows(
 def test_a_session_stopped_after_three_repeats_is_partial_and_the_target_holds(
     tmp_path: Path, workout: bytes, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stopped = [*ROUND * 2, LapSpec(0, 10.0), LapSpec(1, 50.0), LapSpec(2, 60.0)]  # stopped 1 min into the rest
+    stopped = [
+        *ROUND * 2,
+        LapSpec(0, 10.0),
+        LapSpec(1, 50.0),
+        LapSpec(2, 60.0),
+    ]  # stopped 1 min into the rest
     assert _import(_activity(tmp_path, recorded_activity(workout, stopped, start=MORNING))) == 0
     assert "partial" in capsys.readouterr().out
     (run,) = _history(capsys)
@@ -156,7 +161,11 @@ def test_a_strength_session_takes_its_reps_from_the_watchs_sets(
     laps = [LapSpec(i, 40.0 if i % 2 == 0 else 20.0) for i in range(13)]
     laps[7] = LapSpec(7, 10.0)  # switch legs
     laps[10], laps[12] = LapSpec(10, 30.0), LapSpec(12, 30.0)  # the holds
-    sets = [(0, SetSpec(0, 40.0, reps=12)), (1, SetSpec(None, 20.0, active=False)), (2, SetSpec(2, 40.0, reps=8))]
+    sets = [
+        (0, SetSpec(0, 40.0, reps=12)),
+        (1, SetSpec(None, 20.0, active=False)),
+        (2, SetSpec(2, 40.0, reps=8)),
+    ]
     data = recorded_activity(exported.read_bytes(), laps, start=MORNING, sets=sets, sport=Sport.TRAINING)
     assert _import(_activity(tmp_path, data)) == 0
     (run,) = _history(capsys)
@@ -213,4 +222,3 @@ def test_a_file_that_is_not_a_whole_activity_is_refused_and_nothing_is_written(
 def test_a_missing_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _import(tmp_path / "nowhere.fit") == 1
     assert "cannot read" in capsys.readouterr().err
-

@@ -205,7 +205,9 @@ def _by_workout_name(catalog: Catalog, activity: Activity) -> CatalogEntry:
 
     name = activity.workout_name
     if not name:
-        raise SessionNotFoundError("the activity names no workout: say which session it was with --session ID")
+        raise SessionNotFoundError(
+            "the activity names no workout: say which session it was with --session ID"
+        )
     wanted = name.strip().casefold()
     for entry in catalog:
         if clip(entry.session.name, NAME_BYTES).casefold() == wanted or entry.id == wanted:

@@ -86,7 +86,9 @@ def read_activity(data: bytes) -> Activity:
     except ImportError as exc:
         from hiptimer.export.fit_workout import MissingLibraryError
 
-        raise MissingLibraryError("reading FIT files needs garmin-fit-sdk: pip install 'hiptimer[fit]'") from exc
+        raise MissingLibraryError(
+            "reading FIT files needs garmin-fit-sdk: pip install 'hiptimer[fit]'"
+        ) from exc
 
     _check_whole(data)
     decoder = Decoder(Stream.from_byte_array(bytearray(data)))

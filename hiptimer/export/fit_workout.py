@@ -37,9 +37,7 @@ def workout_bytes(program: WorkoutProgram, *, serial_number: int, created: datet
         from fit_tool.profile.messages.workout_message import WorkoutMessage
         from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
     except ImportError as exc:
-        raise MissingLibraryError(
-            "writing FIT files needs fit-tool: pip install 'hiptimer[fit]'"
-        ) from exc
+        raise MissingLibraryError("writing FIT files needs fit-tool: pip install 'hiptimer[fit]'") from exc
 
     file_id = FileIdMessage()
     file_id.type = FileType.WORKOUT

@@ -75,7 +75,11 @@ def match_activity(plan: Plan, program: WorkoutProgram, activity: Activity) -> M
     """The run ``activity`` recorded, as results of ``plan``'s phases (``program`` is plan as watch steps)."""
     executed = program.executed()
     laps = list(activity.laps)
-    pairs, extra = _pair(executed, laps) if any(lap.step_index is not None for lap in laps) else _in_order(laps, len(plan.phases))
+    pairs, extra = (
+        _pair(executed, laps)
+        if any(lap.step_index is not None for lap in laps)
+        else _in_order(laps, len(plan.phases))
+    )
     last = max(pairs, default=-1)
     reached_end = last == len(plan.phases) - 1
     saved: list[SavedPhase] = []
@@ -168,4 +172,3 @@ def _missing(phase: Phase, origin: datetime, at: datetime) -> SavedPhase:
 
 def _previous_end(saved: Sequence[SavedPhase], default: datetime) -> datetime:
     return saved[-1].ended or default if saved else default
-

@@ -149,7 +149,9 @@ def build_program(plan: Plan, sport: WorkoutSport) -> WorkoutProgram:
     if any(p.counted for p in plan.phases):
         notes.append("Reps you count are reps steps: press lap when the set is done.")
     if any(p.min_seconds is not None for p in plan.phases):
-        notes.append('A range such as "5-10 s" is a timed step of the longest time: press lap to end it early.')
+        notes.append(
+            'A range such as "5-10 s" is a timed step of the longest time: press lap to end it early.'
+        )
     if PhaseKind.OPEN in kinds:
         notes.append("Steps you end with done in the app end with the lap button on the watch.")
     if builder.flattened:
