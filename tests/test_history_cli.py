@@ -99,7 +99,10 @@ def test_json_is_a_stable_documented_structure(
         "reps_done",
         "reps_target",
         "phases",
+        "source",
+        "imported_from",
     ]
+    assert (runs[0]["source"], runs[0]["imported_from"]) == ("app", None)
     assert list(runs[0]["phases"][0]) == [
         "index",
         "label",
@@ -206,7 +209,10 @@ def test_damage_met_while_reading_is_moved_aside_and_the_user_told(
     corrupt(path)
     code, out, err = run(capsys, "history")
     assert (code, out) == (0, "No runs yet.\n")
-    moved = next(path.parent.glob("history.sqlite3.damaged-*"))
+    # The file moved aside, not its -wal or -shm (moved with it when the damage is met while open).
+    moved = next(
+        p for p in path.parent.glob("history.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))
+    )
     assert err.startswith(f"hiptimer: The history file {path} is damaged") and str(moved) in err
     assert "Traceback" not in err
 
