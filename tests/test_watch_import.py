@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,8 @@ def test_a_whole_hill_session_is_a_completed_run_and_the_next_target_grows(
     walks = [p["actual_seconds"] for p in run["phases"] if p["kind"] == "open"]
     assert walks == [42, 42, 42, 45]
     assert _today(capsys).startswith("Today: repeats = 5 ")
+    assert main(["history"]) == 0
+    assert "completed (watch)" in capsys.readouterr().out
 
 
 def test_a_session_stopped_after_three_repeats_is_partial_and_the_target_holds(
@@ -183,6 +186,7 @@ def test_session_is_given_when_the_watch_kept_no_workout_name(
     path = _activity(tmp_path, recorded_activity(other.read_bytes(), laps, start=MORNING))
     assert _import(path, "--session", "hill-sprints") == 1  # the watch ran another workout
     assert "not this session" in capsys.readouterr().err
+    assert not _history_file().exists()
     assert _import(path) == 0
     assert _history(capsys)[0]["session_id"] == "backwards-running"
 
@@ -222,3 +226,25 @@ def test_a_file_that_is_not_a_whole_activity_is_refused_and_nothing_is_written(
 def test_a_missing_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _import(tmp_path / "nowhere.fit") == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("library", ["fit_tool", "garmin_fit_sdk"])
+def test_without_the_fit_extra_export_and_import_say_how_to_get_it(
+    library: str,
+    tmp_path: Path,
+    workout: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _activity(tmp_path, recorded_activity(workout, WHOLE, start=MORNING))
+    for name in [m for m in sys.modules if m == library or m.startswith(f"{library}.")] or [library]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if it were not installed
+    code = (
+        main(["export", "hill-sprints", "--fit", str(tmp_path / "x.fit")])
+        if library == "fit_tool"
+        else _import(path)
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "pip install 'hiptimer[fit]'" in err and "Traceback" not in err
+    assert not (tmp_path / "x.fit").exists() and not _history_file().exists()

@@ -135,6 +135,8 @@ def run_import(
     from hiptimer.catalog import SessionNotFoundError
     from hiptimer.export.fit_activity import ActivityError, read_activity
     from hiptimer.export.fit_workout import MissingLibraryError
+    from hiptimer.locations import history_db_path
+    from hiptimer.results import RunStatus
     from hiptimer.store import HistoryNotWritableError, definition_hash, open_store
     from hiptimer.store_watch import ImportedRun, find_import, save_imported_run
 
@@ -155,11 +157,9 @@ def run_import(
     except SessionNotFoundError as exc:
         return _fail(f"{path}: {exc.message}")
     session = entry.session
-    if store is None:
-        store, _ = open_store()
-    if store.in_memory:
-        return _fail(f"{path} was not imported: {store.notice or 'the history cannot be written'}")
-    if (earlier := find_import(store, activity.key)) is not None:
+    if store is None and history_db_path().exists():
+        store, _ = open_store(verify=False)
+    if store is not None and (earlier := find_import(store, activity.key)) is not None:
         print(f"{path} was imported before (run {earlier}); nothing added.")
         return 0
     try:
@@ -171,6 +171,11 @@ def run_import(
     matched = match_activity(plan, program, activity)
     if not matched.phases:
         return _fail(f"{path}: none of its laps is a step of {session.name}; nothing imported")
+    # Only now is the history created, if there was none: a refused file leaves no trace.
+    if store is None:
+        store, _ = open_store()
+    if store.in_memory:
+        return _fail(f"{path} was not imported: {store.notice or 'the history cannot be written'}")
     run = ImportedRun(
         plan=plan,
         definition_hash=definition_hash(session),
@@ -188,7 +193,7 @@ def run_import(
     if run_id is None:
         print(f"{path} was imported before; nothing added.")
         return 0
-    state = "completed" if matched.status.value == "completed" else "partial (stopped early)"
+    state = "completed" if matched.status is RunStatus.COMPLETED else "partial (stopped early)"
     print(
         f"Imported {path.name} as run {run_id} of {session.name}: {state}, "
         f"{matched.phases_done} of {len(plan.phases)} phases done."
@@ -217,10 +222,11 @@ def _by_workout_name(catalog: Catalog, activity: Activity) -> CatalogEntry:
     )
 
 
-def _plan_run(session: Session, activity: Activity, store: SqliteStore) -> tuple[Plan, WorkoutProgram]:
+def _plan_run(session: Session, activity: Activity, store: SqliteStore | None) -> tuple[Plan, WorkoutProgram]:
     """The plan the watch ran: at the targets whose workout has the steps the watch copied.
 
-    Without a copy of the steps in the file, the targets the history gave before the activity.
+    Without a copy of the steps in the file, the targets the history gave before the activity (the
+    history is ``store``; None when there is none yet).
 
     Raises:
         ValueError: The watch's steps are not the session's at any target.
@@ -232,7 +238,8 @@ def _plan_run(session: Session, activity: Activity, store: SqliteStore) -> tuple
     from hiptimer.progression import today_targets
     from hiptimer.store import recent_runs
 
-    before = [r for r in recent_runs(store, session.id, limit=50) if r.started < activity.start]
+    runs = recent_runs(store, session.id, limit=50) if store is not None else []
+    before = [r for r in runs if r.started < activity.start]
     usual = today_targets(session, before).values
     candidates: list[dict[str, float]] = [dict(usual)]
     for name, progression in session.progression.items():
