@@ -171,3 +171,27 @@ def test_long_names_are_cut_at_a_whole_character_within_the_limit() -> None:
     cut = clip(text, NAME_BYTES)
     assert len(cut.encode()) <= NAME_BYTES and cut.endswith("...")
     assert clip("Short", NAME_BYTES) == "Short"
+
+
+def test_two_rounds_with_a_rest_between_need_no_repeat_step() -> None:
+    entry = load_catalog().find("hill-sprints")
+    plan = compile_plan(entry.session, {"repeats": 2})
+    program = build_program(plan, sport_for(entry.session))
+    assert [s.name for s in program.steps] == [
+        "Sprint uphill",
+        "Walk down",
+        "Rest",
+        "Sprint uphill",
+        "Walk down",
+    ]
+    assert program.executed() == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("repeats", range(1, 13))
+def test_the_watch_runs_the_plans_phases_in_order_at_every_target(repeats: int) -> None:
+    entry = load_catalog().find("hill-sprints")
+    plan = compile_plan(entry.session, {"repeats": repeats})
+    program = build_program(plan, sport_for(entry.session))
+    ran = [program.steps[i] for i in program.executed()]
+    assert [s.name for s in ran] == [p.label for p in plan.phases]
+    assert [s.seconds for s in ran] == [p.seconds for p in plan.phases]

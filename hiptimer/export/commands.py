@@ -151,17 +151,17 @@ def run_import(
         return _fail(f"{path} cannot be imported: {exc}")
     except MissingLibraryError as exc:
         return _fail(str(exc))
+    if store is None and history_db_path().exists():
+        store, _ = open_store(verify=False)
+    if store is not None and (earlier := find_import(store, activity.key)) is not None:
+        print(f"{path} was imported before (run {earlier}); nothing added.")
+        return 0
     catalog = hooks.catalog()
     try:
         entry = catalog.find(args.session) if args.session else _by_workout_name(catalog, activity)
     except SessionNotFoundError as exc:
         return _fail(f"{path}: {exc.message}")
     session = entry.session
-    if store is None and history_db_path().exists():
-        store, _ = open_store(verify=False)
-    if store is not None and (earlier := find_import(store, activity.key)) is not None:
-        print(f"{path} was imported before (run {earlier}); nothing added.")
-        return 0
     try:
         plan, program = _plan_run(session, activity, store)
     except ValueError as exc:

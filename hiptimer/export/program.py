@@ -196,6 +196,10 @@ class _Builder:
             return
         start = len(self.steps)
         self.emit(first if rest_between else body, depth + 1)
+        if rest_between and times == 2:  # once with its rest, once without: no repeat step needed
+            self.flattened = True
+            self.emit(rounds[times], depth + 1)
+            return
         self.steps.append(
             WorkoutStep(
                 index=len(self.steps),
