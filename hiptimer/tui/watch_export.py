@@ -28,6 +28,14 @@ def export_to_watch(app: App[object], session: Session, targets: Mapping[str, fl
     """Make the workout file of ``session`` at ``targets`` and save or deliver it (off the event loop)."""
 
     def make() -> None:
+        try:
+            deliver()
+        except Exception as exc:  # a worker's error must reach the runner, not vanish with the thread
+            app.call_from_thread(
+                app.notify, f"Could not export the workout: {exc}", title="Export to watch", severity="error"
+            )
+
+    def deliver() -> None:
         from hiptimer.export.fit_workout import FIT_MIME_TYPE, MissingLibraryError
         from hiptimer.export.workout_file import export_workout, exports_dir
 
