@@ -49,6 +49,7 @@ async def test_w_in_the_served_app_downloads_todays_workout(tmp_path: Path) -> N
     messages, errors = Decoder(Stream.from_byte_array(data)).read()
     assert errors == []
     assert messages["file_id_mesgs"][0]["type"] == "workout"
-    assert saved.name.startswith(messages["workout_mesgs"][0]["wkt_name"].lower().split()[0])
+    assert saved.name.startswith("hill-sprints-")  # the highlighted session
+    assert messages["workout_mesgs"][0]["wkt_name"] == "Hill sprints"
     export_dir = os.environ.get("HIPTIMER_EXPORT_DIR")
     assert export_dir is None or not Path(export_dir).exists()
