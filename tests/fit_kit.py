@@ -67,6 +67,7 @@ def recorded_activity(
     serial_number: int = 3_456_789_012,
     sets: Sequence[tuple[int, SetSpec]] = (),
     sport: Sport = Sport.RUNNING,
+    with_workout: bool = True,
 ) -> bytes:
     """An activity file of ``laps`` run from ``start``, with a copy of the workout in ``workout``.
 
@@ -77,6 +78,7 @@ def recorded_activity(
         serial_number: The watch's serial number.
         sets: Strength sets, each as (index of the lap it falls in, the set), back to back in the lap.
         sport: The session's sport.
+        with_workout: Whether the watch ran the workout (False: a plain activity, laps pressed by hand).
     """
     builder = FitFileBuilder(auto_define=True, min_string_size=16)
     file_id = FileIdMessage()
@@ -93,7 +95,7 @@ def recorded_activity(
     begin.timestamp = _ms(start)
     builder.add(begin)
 
-    for record in FitFile.from_bytes(workout).records:
+    for record in FitFile.from_bytes(workout).records if with_workout else ():
         if isinstance(record.message, WorkoutMessage | WorkoutStepMessage):
             builder.add(record.message)
 

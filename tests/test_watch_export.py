@@ -195,3 +195,9 @@ def test_the_watch_runs_the_plans_phases_in_order_at_every_target(repeats: int) 
     ran = [program.steps[i] for i in program.executed()]
     assert [s.name for s in ran] == [p.label for p in plan.phases]
     assert [s.seconds for s in ran] == [p.seconds for p in plan.phases]
+
+
+def test_export_to_standard_output_writes_the_file_alone(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["export", "pre-run-hips", "--fit", "-"]) == 0
+    data = capsysbinary.readouterr().out
+    assert _decode(data)["workout_mesgs"][0]["wkt_name"] == "Pre-run hip routine"

@@ -191,6 +191,20 @@ def test_session_is_given_when_the_watch_kept_no_workout_name(
     assert _history(capsys)[0]["session_id"] == "backwards-running"
 
 
+def test_laps_pressed_by_hand_without_the_workout_need_the_session_and_map_in_order(
+    tmp_path: Path, workout: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    laps = [LapSpec(None, spec.seconds) for spec in ROUND * 3 + LAST_ROUND]
+    path = _activity(tmp_path, recorded_activity(workout, laps, start=MORNING, with_workout=False))
+    assert _import(path) == 1
+    assert "--session ID" in capsys.readouterr().err
+    assert not _history_file().exists()
+    assert _import(path, "--session", "hill-sprints") == 0
+    (run,) = _history(capsys)
+    assert (run["status"], run["phases_done"], run["source"]) == ("completed", 11, "watch")
+    assert [p["label"] for p in run["phases"][:3]] == ["Sprint uphill", "Walk down", "Rest"]
+
+
 def _history_file() -> Path:
     return Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3"
 
