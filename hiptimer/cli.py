@@ -309,6 +309,32 @@ def _history(args: argparse.Namespace, hooks: CliHooks) -> int:
     return run_history(args)
 
 
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.export.commands import add_export_arguments
+
+    add_export_arguments(parser)
+
+
+def _export(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer export``: see :mod:`hiptimer.export.commands`."""
+    from hiptimer.export.commands import run_export
+
+    return run_export(args, hooks)
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.export.commands import add_import_arguments
+
+    add_import_arguments(parser)
+
+
+def _import(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer import``: see :mod:`hiptimer.export.commands`."""
+    from hiptimer.export.commands import run_import
+
+    return run_import(args, hooks)
+
+
 def _port(text: str) -> int:
     port = int(text) if text.isdigit() else -1
     if not 0 <= port <= 65535:
@@ -399,6 +425,18 @@ _COMMANDS = (
         " --import FILE reads an export back",
         _history,
         _history_arguments,
+    ),
+    _Command(
+        "export",
+        "write a session's plan for today as a workout for a watch (--fit: a Garmin FIT file)",
+        _export,
+        _export_arguments,
+    ),
+    _Command(
+        "import",
+        "add the activity a watch recorded (a FIT file) to the history as a run of its session",
+        _import,
+        _import_arguments,
     ),
 )
 

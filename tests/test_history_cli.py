@@ -100,7 +100,10 @@ def test_json_is_a_stable_documented_structure(
         "reps_done",
         "reps_target",
         "phases",
+        "source",
+        "imported_from",
     ]
+    assert (runs[0]["source"], runs[0]["imported_from"]) == ("app", None)
     assert list(runs[0]["phases"][0]) == [
         "index",
         "label",

@@ -132,8 +132,9 @@ def run_history(
         return 1
     if isinstance(source, SqliteStore) and source.notice:
         err.write(f"hiptimer: {source.notice}\n")
+    watch = _watch_files(source, records)
     if args.format == "json":
-        out.write(json.dumps(history_document(records), indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps(history_document(records, watch), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
@@ -141,7 +142,7 @@ def run_history(
     else:
         assert limit is not None
         more = len(records) > limit
-        out.write(render_table(records[:limit], session_id=args.session) + "\n")
+        out.write(render_table(records[:limit], session_id=args.session, watch=watch) + "\n")
         if more:
             out.write(f"(the {limit} latest runs; --limit N shows more, --since DATE earlier ones)\n")
     return 0
@@ -197,6 +198,17 @@ def _runs(count: int) -> str:
     return "1 run" if count == 1 else f"{count} runs"
 
 
+def _watch_files(source: HistorySource | None, records: Sequence[RunRecord]) -> dict[int, str]:
+    """The activity file of each run imported from a watch, by run id."""
+    from hiptimer.history.store import SqliteStore
+    from hiptimer.history.watch import watch_imports
+
+    if not isinstance(source, SqliteStore):
+        return {}
+    marks = watch_imports(source, [r.run.run_id for r in records])
+    return {run_id: mark.file_name for run_id, mark in marks.items()}
+
+
 def _open_history(err: TextIO) -> SqliteStore | None:
     from hiptimer.history.store import open_store
     from hiptimer.locations import history_db_path
@@ -214,8 +226,13 @@ def _open_history(err: TextIO) -> SqliteStore | None:
 # --- the table ---------------------------------------------------------------------------------
 
 
-def render_table(records: Sequence[RunRecord], *, session_id: str | None = None) -> str:
-    """Runs as a table for people: date (local), session, status, phases, targets and reps, time."""
+def render_table(
+    records: Sequence[RunRecord], *, session_id: str | None = None, watch: Mapping[int, str] | None = None
+) -> str:
+    """Runs as a table for people: date (local), session, status, phases, targets and reps, time.
+
+    A run imported from a watch (its id in ``watch``) says so after its status.
+    """
     if not records:
         return f"No runs of {session_id} yet." if session_id else "No runs yet."
     rows = [("DATE", "SESSION", "STATUS", "PHASES", "TARGETS / REPS", "TIME")]
@@ -225,7 +242,7 @@ def render_table(records: Sequence[RunRecord], *, session_id: str | None = None)
             (
                 run.started.astimezone().strftime("%Y-%m-%d %H:%M"),
                 run.session_id,
-                run.status.value,
+                run.status.value + (" (watch)" if watch and run.run_id in watch else ""),
                 f"{record.phases_done}/{record.phase_count}",
                 _summary(record),
                 _duration(record.duration_seconds),

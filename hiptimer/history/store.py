@@ -98,6 +98,7 @@ __all__ = [
     "HEARTBEAT_SECONDS",
     "STALE_AFTER_SECONDS",
     "FallbackStore",
+    "HistoryNotWritableError",
     "HistorySource",
     "RunRecord",
     "SavedPhase",
@@ -115,6 +116,10 @@ STALE_AFTER_SECONDS = 120.0
 
 
 T = TypeVar("T")
+
+
+class HistoryNotWritableError(Exception):
+    """The history file cannot be written now; the message says why."""
 
 
 def _utc_now() -> datetime:
@@ -710,6 +715,33 @@ class SqliteStore:
             if not self._state.fallback:
                 return []
             return self._state.shadow.runs(limit=sys.maxsize)
+
+    # -- for importers (see hiptimer.history.watch) --------------------------------------------------
+
+    def write_file(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` in one committed transaction on the history file itself.
+
+        For writes that must land in the file or not at all (an import): nothing is kept in memory.
+
+        Raises:
+            HistoryNotWritableError: The file cannot be written (read-only, full, damaged); ``work``
+                made no change.
+        """
+        with self._lock:
+            self._ready()
+            if self._state.fallback or self._state.conn is None:
+                raise HistoryNotWritableError(self.notice or f"{self.path} cannot be written")
+            try:
+                with self._tx() as conn:
+                    return work(conn)
+            except sqlite3.IntegrityError:
+                raise
+            except (sqlite3.Error, OSError) as exc:
+                raise HistoryNotWritableError(f"writing {self.path} failed ({describe_error(exc)})") from exc
+
+    def read_file(self, read: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """``read`` from the history file, or ``default`` when results are kept in memory only."""
+        return self._query(read, lambda memory: default, lambda past, new: past)
 
     # -- internals --------------------------------------------------------------------------------
 

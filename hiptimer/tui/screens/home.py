@@ -64,6 +64,13 @@ class HomeScreen(HiptimerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
         Binding("h", "history", "History", id="home.history", tooltip="past runs and progress"),
+        Binding(
+            "w",
+            "export_watch",
+            "Export to watch",
+            id="home.export",
+            tooltip="today's plan as a workout file for a Garmin watch",
+        ),
         Binding("question_mark", "help", "Keys", id="home.help"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
@@ -181,6 +188,14 @@ class HomeScreen(HiptimerScreen):
         row = self._current()
         if row is not None:
             self.hiptimer.start_session(row.entry)
+
+    def action_export_watch(self) -> None:
+        """Today's plan of the highlighted session as a watch workout (saved, or sent to the browser)."""
+        from hiptimer.tui.watch_export import export_to_watch
+
+        row = self._current()
+        if row is not None:
+            export_to_watch(self.app, row.entry.session, row.plan.targets, self.hiptimer.wall_clock())
 
     def action_history(self) -> None:
         """Past runs, and each session's progress."""
