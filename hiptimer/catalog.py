@@ -36,6 +36,7 @@ from hiptimer.model import (
     Step,
     WorkStep,
 )
+from hiptimer.printable import escape
 from hiptimer.tomlpos import Key, Position, key_positions, position_of
 
 __all__ = [
@@ -88,7 +89,9 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}"
+        """One line; whatever came from the file (a key, a value, even the file's name) is escaped,
+        so an error message can neither break its line nor send the terminal a control sequence."""
+        return escape(f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}")
 
 
 @dataclass(frozen=True, slots=True)
