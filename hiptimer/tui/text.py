@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from rich.text import Text
+
 from hiptimer.engine import RunState, Status
 from hiptimer.model import Schedule, ScheduleWhen
 from hiptimer.plan import Phase, PhaseKind, Side
@@ -15,6 +17,7 @@ __all__ = [
     "due_text",
     "next_text",
     "outcome_text",
+    "plain",
     "planned_text",
     "position_text",
     "readout",
@@ -22,6 +25,12 @@ __all__ = [
     "state_word",
     "when_text",
 ]
+
+
+def plain(cell: object) -> object:
+    """A table cell as written: a string becomes plain text, so ``[b]`` in a session's name is
+    shown, not read as markup (a DataTable reads strings as markup). Other cells are kept."""
+    return Text(cell) if isinstance(cell, str) else cell
 
 
 def clock_text(seconds: float) -> str:

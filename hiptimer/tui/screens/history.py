@@ -33,6 +33,7 @@ from hiptimer.tui.history_data import (
 )
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.run_detail import RunDetailScreen
+from hiptimer.tui.text import plain
 from hiptimer.tui.widgets.chart import GOAL_MARK, ProgressChart
 
 __all__ = ["HistoryScreen", "table_layout"]
@@ -214,7 +215,7 @@ class HistoryScreen(HiptimerScreen):
             table.add_column(_TITLES[key], key=key)
         for record in page.records:
             cells = run_cells(record, dates=dates, now=page.now)
-            table.add_row(*(cells[key] for key in columns), key=str(record.run.run_id))
+            table.add_row(*(plain(cells[key]) for key in columns), key=str(record.run.run_id))
         empty = not page.records
         table.display = not empty
         note = self.query_one("#history-empty", Static)

@@ -14,6 +14,8 @@ from textual import events
 from textual.reactive import var
 from textual.widgets import DataTable
 
+from hiptimer.tui.text import plain
+
 __all__ = ["COLUMNS", "NARROW_COLUMNS", "NARROW_WIDTH", "StepsTable", "fit_step", "narrow_cells"]
 
 COLUMNS = ("#", "Step", "Side", "Planned", "Actual", "Reps", "Result")
@@ -86,7 +88,7 @@ class StepsTable(DataTable[str]):
             width = self._step_width(rows)
             rows = [(fit_step(step, width), *rest) for step, *rest in rows]
         for key, cells in zip((cells[0] for cells in self._steps), rows, strict=True):
-            self.add_row(*cells, key=key)
+            self.add_row(*(plain(cell) for cell in cells), key=key)
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
 
