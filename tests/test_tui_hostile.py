@@ -200,3 +200,36 @@ async def test_an_unchanged_session_is_still_offered_for_resume(tmp_path: Path) 
         await settle(pilot, app)
         assert run_screen(app).controller.state.index == 10
     store.close()
+
+
+BILLION = """
+name = "Billion"
+[[steps]]
+type = "repeat"
+times = 1000
+[[steps.steps]]
+type = "repeat"
+times = 1000
+[[steps.steps.steps]]
+type = "repeat"
+times = 1000
+[[steps.steps.steps.steps]]
+type = "hold"
+name = "Plank"
+seconds = 1
+"""
+
+
+async def test_a_too_big_file_in_the_sessions_folder_leaves_the_home_list_full(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    session_file(folder, "billion.toml", BILLION)
+    session_file(folder, "one.toml", ONE_PHASE)
+    catalog = load_catalog(user_dir=folder)
+    app = make_app(FakeClock(), sessions=catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        ids = [row.entry.id for row in home.rows]
+        assert "one" in ids and "pre-run-hips" in ids and "billion" not in ids
+        assert any("session file has errors" in str(n.message) for n in app._notifications)
