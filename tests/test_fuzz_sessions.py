@@ -32,7 +32,9 @@ from hiptimer.plan import MAX_PHASES, MAX_SECONDS, compile_plan, goal_targets, p
 from hiptimer.printable import is_control
 from hiptimer.resources import builtin_sessions_dir
 
-BUILTINS = {path.name: tomllib.loads(path.read_text()) for path in sorted(builtin_sessions_dir().glob("*.toml"))}
+BUILTINS = {
+    path.name: tomllib.loads(path.read_text()) for path in sorted(builtin_sessions_dir().glob("*.toml"))
+}
 
 HOSTILE_VALUES: list[Any] = [
     math.inf,
@@ -170,7 +172,11 @@ def no_control(text: str) -> bool:
     return not any(is_control(c) for c in text if c != "\n")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(mutated())
 def test_a_mutated_builtin_is_loaded_or_refused_calmly(
     capsys: pytest.CaptureFixture[str], example: tuple[str, str]

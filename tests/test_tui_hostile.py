@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label
+from textual.widgets import Button, DataTable, Label
 from tui_kit import WALL0, FakeClock, make_app, run_screen
 
 from hiptimer.catalog import load_catalog
@@ -174,7 +174,7 @@ async def test_after_the_session_file_changed_only_a_fresh_start_is_offered_and_
         assert str(dialog.query_one("#confirm-question", Label).content) == "Circuit has changed"
         detail = str(dialog.query_one("#confirm-detail", Label).content)
         assert "10 of 14 steps" in detail and "cannot be resumed" in detail
-        assert "Resume" not in [str(b.label) for b in dialog.query("Button")]
+        assert "Resume" not in [str(b.label) for b in dialog.query(Button)]
         await pilot.press("y")  # start fresh
         await settle(pilot, app)
         screen = run_screen(app)

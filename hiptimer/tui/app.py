@@ -338,11 +338,10 @@ class HiptimerApp(App[None]):
             "steps, but the session's file has changed since, so it cannot be resumed. "
             "It stays in your history as interrupted."
         )
-        return bool(
-            await self.push_screen_wait(
-                ConfirmScreen(f"{entry.session.name} has changed", detail, yes="Start fresh", no="Not now")
-            )
+        fresh = await self.push_screen_wait(
+            ConfirmScreen(f"{entry.session.name} has changed", detail, yes="Start fresh", no="Not now")
         )
+        return fresh
 
     async def offer_resume(self) -> None:
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""

@@ -27,10 +27,10 @@ __all__ = [
 ]
 
 
-def plain(cell: object) -> object:
-    """A table cell as written: a string becomes plain text, so ``[b]`` in a session's name is
-    shown, not read as markup (a DataTable reads strings as markup). Other cells are kept."""
-    return Text(cell) if isinstance(cell, str) else cell
+def plain(cell: str) -> Text:
+    """A table cell as written: ``[b]`` in a session's name is shown, not read as markup (a
+    DataTable reads strings as markup)."""
+    return Text(cell)
 
 
 def clock_text(seconds: float) -> str:

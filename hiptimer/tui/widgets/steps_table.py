@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual import events
 from textual.reactive import var
 from textual.widgets import DataTable
@@ -50,7 +51,7 @@ def fit_step(step: str, width: int) -> str:
     return step[: len(step) - len(end)][:keep].rstrip() + "…" + end
 
 
-class StepsTable(DataTable[str]):
+class StepsTable(DataTable[Text]):
     """One row per step, with the cells of :data:`COLUMNS`; narrow, those of :data:`NARROW_COLUMNS`.
 
     Args:
