@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from hiptimer.printable import escape, table_lines
+
 if TYPE_CHECKING:  # imported where they are used: every command builds the parser with this module
     from hiptimer.model import Session
     from hiptimer.ports import SessionHistory
@@ -152,7 +154,7 @@ def _open_history(err: TextIO) -> SqliteStore | None:
 def render_table(records: Sequence[RunRecord], *, session_id: str | None = None) -> str:
     """Runs as a table for people: date (local), session, status, phases, targets and reps, time."""
     if not records:
-        return f"No runs of {session_id} yet." if session_id else "No runs yet."
+        return f"No runs of {escape(session_id)} yet." if session_id else "No runs yet."
     rows = [("DATE", "SESSION", "STATUS", "PHASES", "TARGETS / REPS", "TIME")]
     for record in records:
         run = record.run
@@ -166,8 +168,7 @@ def render_table(records: Sequence[RunRecord], *, session_id: str | None = None)
                 _duration(record.duration_seconds),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(table_lines(rows))  # escaped, padded by display width
 
 
 def _summary(record: RunRecord) -> str:

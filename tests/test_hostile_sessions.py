@@ -330,3 +330,9 @@ def test_show_pads_wide_names_by_their_width_on_screen(
     assert [display_width(row[: row.index(" s")]) for row in rows] == [
         display_width(rows[0][: rows[0].index(" s")])
     ] * 2
+
+
+def test_history_escapes_a_session_id_typed_with_an_escape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "history", "--session", "\x1b[2Jhills")
+    assert code == 0
+    assert out == "No runs of \\x1b[2Jhills yet.\n"
