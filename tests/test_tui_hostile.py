@@ -3,6 +3,7 @@ run whose session changed is never resumed into the new plan."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -233,3 +234,43 @@ async def test_a_too_big_file_in_the_sessions_folder_leaves_the_home_list_full(t
         ids = [row.entry.id for row in home.rows]
         assert "one" in ids and "pre-run-hips" in ids and "billion" not in ids
         assert any("session file has errors" in str(n.message) for n in app._notifications)
+
+
+async def test_a_name_saved_with_control_characters_and_markup_is_shown_escaped_in_the_history(
+    tmp_path: Path,
+) -> None:
+    """Runs saved before such names were refused still show, as text, with escapes."""
+    folder = tmp_path / "sessions"
+    session_file(folder, "one.toml", ONE_PHASE)
+    catalog = load_catalog(builtin_dir=tmp_path / "none", user_dir=folder)
+    found = catalog.get("one")
+    assert found is not None
+    plan = replace(compile_plan(found.session), session_name="\x1b[2J[/b]Old name", session_id="gone")
+    store = SqliteStore(tmp_path / "history.sqlite3")
+    started = WALL0 - timedelta(days=1)
+    run_id = store.start_run(plan, definition_hash="old", started=started)
+    result = PhaseResult.of(
+        replace(plan.phases[0], label="\x1b]0;x\x07[b]Plank"),
+        started_at=0,
+        ended_at=30,
+        paused_seconds=0,
+        reps_done=None,
+        outcome=Outcome.COMPLETED,
+    )
+    store.save_phase(run_id, result, started=started, ended=started)
+    store.end_run(run_id, RunStatus.COMPLETED, ended=started + timedelta(minutes=1))
+    app = make_app(FakeClock(), store=store, sessions=catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("h")
+        await settle(pilot, app)
+        table = app.screen.query_one("#runs", DataTable)
+        shown = " ".join(str(c) for c in table.get_row_at(0))
+        assert "\x1b" not in shown
+        await pilot.press("enter")
+        await settle(pilot, app)
+        title = str(app.screen.query_one("#detail-title", Label).content)
+        assert title.startswith("\\x1b[2J[/b]Old name · ")
+        steps = app.screen.query_one(DataTable)
+        assert "\\x1b]0;x\\x07[b]Plank" in [str(cell) for cell in steps.get_row_at(0)]
+    store.close()

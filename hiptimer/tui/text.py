@@ -10,6 +10,7 @@ from hiptimer.engine import RunState, Status
 from hiptimer.model import Schedule, ScheduleWhen
 from hiptimer.plan import Phase, PhaseKind, Side
 from hiptimer.ports import SessionHistory
+from hiptimer.printable import escape
 from hiptimer.results import Outcome, PhaseResult
 
 __all__ = [
@@ -29,8 +30,9 @@ __all__ = [
 
 def plain(cell: str) -> Text:
     """A table cell as written: ``[b]`` in a session's name is shown, not read as markup (a
-    DataTable reads strings as markup)."""
-    return Text(cell)
+    DataTable reads strings as markup), and a control character (in a name saved to the history
+    before such names were refused) is shown as an escape, never sent to the terminal."""
+    return Text(escape(cell))
 
 
 def clock_text(seconds: float) -> str:

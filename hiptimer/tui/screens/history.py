@@ -20,6 +20,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Label, Static
 
 from hiptimer.ports import RunStore, SessionHistory
+from hiptimer.printable import escape as printable
 from hiptimer.store_records import RunRecord
 from hiptimer.tui.history_data import (
     PAGE_SIZE,
@@ -302,7 +303,7 @@ class HistoryScreen(HiptimerScreen):
     def _chart_title(self, series: ChartSeries) -> str:
         brief = self._width < NARROW_WIDTH
         measure = escape(series.measure) if brief else f"{escape(series.measure)} per run"
-        parts = [f"[b]{escape(series.session_name)}[/b]", measure]
+        parts = [f"[b]{escape(printable(series.session_name))}[/b]", measure]
         if series.goal is not None:
             goal = escape(series.text(series.goal))
             parts.append(f"[$accent]{GOAL_MARK}[/] " + (goal if brief else f"{series.goal_name} {goal}"))
