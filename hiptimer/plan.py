@@ -252,60 +252,54 @@ def oversize(session: Session) -> Oversize | None:
     today = goal_targets(session)
     phases, seconds = _steps_size(session.steps, today)
     seconds += session.get_ready
-    if phases <= MAX_PHASES and seconds <= MAX_SECONDS:
+    if not _too_big(phases, seconds):
         return None
     at = _blame(session.steps, ("steps",), today, session.get_ready)
     if phases > MAX_PHASES:
         what = f"{phases:,} phases (at most {MAX_PHASES:,})"
     else:
         what = f"{format_seconds(seconds)} (at most {format_seconds(MAX_SECONDS)})"
-    start = default_targets(session)
-    grows = (
-        bool(today)
-        and _steps_size(session.steps, start)[0] <= MAX_PHASES
-        and (_steps_size(session.steps, start)[1] + session.get_ready <= MAX_SECONDS)
-    )
+    at_start, seconds_at_start = _steps_size(session.steps, default_targets(session))
+    grows = bool(today) and not _too_big(at_start, seconds_at_start + session.get_ready)
     when = " once its progressions reach their goal" if grows else ""
     return Oversize(at, f"the session would have {what}{when}: the plan is too big to run")
 
 
+def _too_big(phases: int, seconds: float) -> bool:
+    return phases > MAX_PHASES or seconds > MAX_SECONDS
+
+
 def _blame(
-    steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float], used: float
+    steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float], get_ready: float
 ) -> tuple[str | int, ...]:
     """The key that makes the plan too big: the deepest step that is too big on its own, or else
-    the step at which the running total passes a limit."""
-    from hiptimer.model import RepeatStep
-
-    total_phases, total_seconds = 0, used
+    the step at which the running total (from the get-ready countdown on) passes a limit."""
+    alone = _too_big_alone(steps, where, today)
+    if alone is not None:
+        return alone
+    total_phases, total_seconds = 0, get_ready
     for i, step in enumerate(steps):
         phases, seconds = _step_size(step, today)
-        if phases > MAX_PHASES or seconds > MAX_SECONDS:
-            if isinstance(step, RepeatStep):
-                inner = _inner_blame(step.steps, (*where, i, "steps"), today)
-                if inner is not None:
-                    return inner
-                return (*where, i, "progression" if step.progression else "times")
-            return (*where, i, _number_key(step))
         total_phases += phases
         total_seconds += seconds
-        if total_phases > MAX_PHASES or total_seconds > MAX_SECONDS:
+        if _too_big(total_phases, total_seconds):
             return (*where, i)
     return where
 
 
-def _inner_blame(
+def _too_big_alone(
     steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float]
 ) -> tuple[str | int, ...] | None:
-    """Like :func:`_blame`, but only when one of ``steps`` is too big on its own."""
+    """The key of the deepest step among ``steps`` that is too big on its own, if there is one."""
     from hiptimer.model import RepeatStep
 
     for i, step in enumerate(steps):
-        phases, seconds = _step_size(step, today)
-        if phases > MAX_PHASES or seconds > MAX_SECONDS:
-            if isinstance(step, RepeatStep):
-                inner = _inner_blame(step.steps, (*where, i, "steps"), today)
-                return inner or (*where, i, "progression" if step.progression else "times")
-            return (*where, i, _number_key(step))
+        if not _too_big(*_step_size(step, today)):
+            continue
+        if isinstance(step, RepeatStep):
+            inner = _too_big_alone(step.steps, (*where, i, "steps"), today)
+            return inner or (*where, i, "progression" if step.progression else "times")
+        return (*where, i, _number_key(step))
     return None
 
 

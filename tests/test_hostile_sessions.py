@@ -167,6 +167,31 @@ def test_a_plan_that_only_grows_too_long_at_the_progressions_goal_is_refused_tod
     assert "once its progressions reach their goal" in err
 
 
+def test_steps_that_are_each_fine_are_blamed_where_their_total_passes_the_limit(tmp_path: Path) -> None:
+    text = textwrap.dedent(
+        """
+        name = "Long"
+        get_ready = 3600
+        [[steps]]
+        type = "hold"
+        name = "Plank"
+        seconds = 43200
+        [[steps]]
+        type = "hold"
+        name = "Bridge"
+        seconds = 43200
+        [[steps]]
+        type = "rest"
+        seconds = 10
+        """
+    ).lstrip()
+    loaded = load_text(text, tmp_path / "long.toml", default_id="long")
+    assert [str(e) for e in loaded.errors] == [
+        f"{tmp_path / 'long.toml'}:7:1: steps[1]: the session would have 25:00:10 (at most 24:00:00): "
+        "the plan is too big to run"
+    ]
+
+
 def test_a_too_big_file_in_the_sessions_folder_is_reported_and_the_others_still_list(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
