@@ -361,3 +361,11 @@ def test_history_escapes_a_session_id_typed_with_an_escape(capsys: pytest.Captur
     code, out, _ = run(capsys, "history", "--session", "\x1b[2Jhills")
     assert code == 0
     assert out == "No runs of \\x1b[2Jhills yet.\n"
+
+
+def test_run_and_show_escape_a_session_name_typed_with_an_escape(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("run", "show"):
+        code, out, err = run(capsys, command, "\x1b]0;title\x07hills")
+        assert (code, out) == (1, "")
+        assert err.startswith("hiptimer: no session '\\x1b]0;title\\x07hills'")
+        assert no_control(err)
