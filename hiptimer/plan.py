@@ -8,6 +8,7 @@ Pure: no clock, no I/O.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -193,11 +194,11 @@ def compile_plan(session: Session, targets: Mapping[str, float] | None = None) -
     """
     today = default_targets(session)
     if targets:
-        # A stored target outside start..goal (the file changed since) is brought back inside,
-        # so the plan stays within the bounds the session was checked at.
+        # A stored target outside start..goal (the file changed since, or the history was
+        # damaged) is brought back inside, so the plan stays within the bounds it was checked at.
         today.update(
             {
-                k: min(max(v, session.progression[k].start), session.progression[k].goal)
+                k: _within(v, session.progression[k].start, session.progression[k].goal)
                 for k, v in targets.items()
                 if k in today
             }
@@ -213,6 +214,13 @@ def compile_plan(session: Session, targets: Mapping[str, float] | None = None) -
         voice=session.cues.voice,
         countdown=session.cues.countdown,
     )
+
+
+def _within(value: float, start: float, goal: float) -> float:
+    """``value`` brought inside ``start..goal``; a value that is not a number at all is ``start``."""
+    if not math.isfinite(value):
+        return goal if value == math.inf else start
+    return min(max(value, start), goal)
 
 
 def goal_targets(session: Session) -> dict[str, float]:

@@ -369,3 +369,16 @@ def test_run_and_show_escape_a_session_name_typed_with_an_escape(capsys: pytest.
         assert (code, out) == (1, "")
         assert err.startswith("hiptimer: no session '\\x1b]0;title\\x07hills'")
         assert no_control(err)
+
+
+@pytest.mark.parametrize(
+    ("stored", "used"), [(1e15, 12.0), (float("inf"), 12.0), (float("nan"), 4.0), (-3.0, 4.0)]
+)
+def test_a_stored_target_outside_the_progression_is_brought_back_inside(stored: float, used: float) -> None:
+    from hiptimer.catalog import load_catalog
+
+    hills = load_catalog().get("hill-sprints")
+    assert hills is not None
+    plan = compile_plan(hills.session, {"repeats": stored})
+    assert plan.targets["repeats"] == used
+    assert len(plan) <= MAX_PHASES
