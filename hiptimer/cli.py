@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hiptimer import __version__
+from hiptimer.core.printable import escape, table_lines
 
 if TYPE_CHECKING:  # imported where they are used, so a command loads only what it needs
     from pathlib import Path
@@ -231,23 +232,23 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
         entry = hooks.catalog().find(args.session)
     except SessionNotFoundError as exc:
         _print_errors(exc.errors)
-        print(f"hiptimer: {exc.message}", file=sys.stderr)
+        print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
         return 1
     session = entry.session
     plan = compile_plan(session, hooks.targets(session))
-    print(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})")
+    print(escape(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})"))
     if session.description:
         print(_wrap(session.description, ""))
     print(f"When: {schedule_text(session.schedule)}")
     reasons = hooks.reasons(session)
     for name, progression in session.progression.items():
         print(
-            f"Today: {name} = {plan.targets[name]:g} "
+            f"Today: {escape(name)} = {plan.targets[name]:g} "
             f"(starts at {progression.start:g}, +{progression.step:g} after each full run, "
             f"goal {progression.goal:g})"
         )
         if name in reasons:
-            print(f"  why: {reasons[name]}")
+            print(f"  why: {escape(reasons[name])}")
     print()
     if plan.get_ready:
         print(f"Get ready: {plan.get_ready:g} s")
@@ -282,7 +283,7 @@ def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
             _print_errors(loaded.errors)
             continue
         plan = compile_plan(loaded.session)
-        print(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})")
+        print(escape(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})"))
     return 1 if failed else 0
 
 
@@ -387,7 +388,7 @@ def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
             hooks.catalog().find(args.session)
         except SessionNotFoundError as exc:
             _print_errors(exc.errors)
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             return 1
     from hiptimer.web import serve
 
@@ -485,7 +486,7 @@ def _phase_table(phases: Sequence[Phase]) -> str:
         )
         for p in phases
     ]
-    lines = _table(rows).splitlines()
+    lines = table_lines(rows)
     out: list[str] = []
     shown: set[str] = set()
     for line, phase in zip(lines, phases, strict=True):
@@ -505,16 +506,16 @@ def _target_text(phase: Phase) -> str:
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    )
+    """Aligned columns by display width (CJK and emoji take two cells); cells are escaped."""
+    return "\n".join(table_lines(rows))
 
 
 def _wrap(text: str, indent: str) -> str:
     import textwrap
 
-    return textwrap.fill(" ".join(text.split()), width=96, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        escape(" ".join(text.split())), width=96, initial_indent=indent, subsequent_indent=indent
+    )
 
 
 def _print_errors(errors: Iterable[LoadError]) -> None:

@@ -196,7 +196,8 @@ def render_part(text: str, path: Path, espeak: str, sox: str) -> None:
     """Speak one part into ``path``: espeak-ng, then trim, normalize and downsample with sox."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
-        subprocess.run([espeak, *ESPEAK_ARGS, "-w", str(raw), text], check=True)
+        # "--" ends the options: a part is always spoken, never read as one.
+        subprocess.run([espeak, *ESPEAK_ARGS, "-w", str(raw), "--", text], check=True)
         # Trim silence from the start, reverse, trim the (former) end and fade it out, reverse
         # back, fade in. Each fade is a fade-in, so sox needs no length, which it lacks by then.
         effects = ["silence", "1", "0.02", "0.5%", "reverse", "silence", "1", "0.02", "0.5%"]

@@ -237,7 +237,8 @@ def _name_problem(name: str) -> str | None:
         return "sound name is empty"
     if "\\" in name or PureWindowsPath(name).drive or PurePosixPath(name).is_absolute():
         return f"sound {name!r} must be a file name inside the sounds folder, not a path"
-    parts = PurePosixPath(name).parts
+    # Split by hand: PurePosixPath drops "." parts, so "./mine.wav" would pass as "mine.wav".
+    parts = name.split("/")
     if any(p in ("..", ".") for p in parts):
         return f"sound {name!r} must not contain '..' or '.': only files inside the sounds folder are used"
     if not name.lower().endswith(".wav"):

@@ -332,10 +332,16 @@ def _next_phase(state: RunState, at: float, out: list[Effect]) -> RunState:
     """Move on from a finished phase: start the next one at ``at``, or end the run."""
     if state.index + 1 < len(state.plan.phases):
         return _enter(state, state.index + 1, at, out)
+    status = _end_status(state)
+    if status is RunStatus.ABORTED:
+        # Skipped to the end: the run is stopped, in the store and on every screen alike (one
+        # fact, one word), and nothing says "session complete".
+        out.append(RunFinished(status, state.results, at))
+        return replace(state, status=Status.ABORTED, ended_at=at, paused_at=None)
     done = CueRequest(Cue.DONE, speech="session complete")
     if at >= state.last_now - STALE_CUE_SECONDS:
         out.append(PlayCue(done, at))
-    out.append(RunFinished(_end_status(state), state.results, at))
+    out.append(RunFinished(status, state.results, at))
     return replace(state, status=Status.FINISHED, ended_at=at, paused_at=None)
 
 

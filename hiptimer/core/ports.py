@@ -44,6 +44,8 @@ class ResumePoint:
     """The progression targets the run used (a resumed run keeps them)."""
     outcomes: tuple[Outcome, ...] = ()
     """How each saved phase ended, in phase order."""
+    definition_hash: str = ""
+    """The hash of the session's definition the run was planned from (see ``definition_hash``)."""
 
     @property
     def phases_done(self) -> int:
@@ -120,6 +122,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self._runs: dict[int, StoredRun] = {}
         self._plans: dict[int, Plan] = {}
+        self._hashes: dict[int, str] = {}
 
     def start_run(self, plan: Plan, *, definition_hash: str, started: datetime) -> int:
         run_id = len(self._runs) + 1
@@ -127,6 +130,7 @@ class MemoryStore:
             run_id, plan.session_id, plan.session_name, RunStatus.RUNNING, started, None, dict(plan.targets)
         )
         self._plans[run_id] = plan
+        self._hashes[run_id] = definition_hash
         return run_id
 
     def save_phase(self, run_id: int, result: PhaseResult, *, started: datetime, ended: datetime) -> None:
@@ -157,7 +161,14 @@ class MemoryStore:
             if left:
                 outcomes = tuple(r.outcome for r in run.results)
                 return ResumePoint(
-                    run.run_id, run.session_id, run.started, left[0], count, dict(run.targets), outcomes
+                    run.run_id,
+                    run.session_id,
+                    run.started,
+                    left[0],
+                    count,
+                    dict(run.targets),
+                    outcomes,
+                    self._hashes.get(run.run_id, ""),
                 )
         return None
 

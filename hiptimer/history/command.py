@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from hiptimer.core.printable import escape, table_lines
+
 if TYPE_CHECKING:  # imported where they are used: every command builds the parser with this module
     from hiptimer.core.model import Session
     from hiptimer.core.ports import SessionHistory
@@ -234,7 +236,7 @@ def render_table(
     A run imported from a watch (its id in ``watch``) says so after its status.
     """
     if not records:
-        return f"No runs of {session_id} yet." if session_id else "No runs yet."
+        return f"No runs of {escape(session_id)} yet." if session_id else "No runs yet."
     rows = [("DATE", "SESSION", "STATUS", "PHASES", "TARGETS / REPS", "TIME")]
     for record in records:
         run = record.run
@@ -248,8 +250,7 @@ def render_table(
                 _duration(record.duration_seconds),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(table_lines(rows))  # escaped, padded by display width
 
 
 def _summary(record: RunRecord) -> str:

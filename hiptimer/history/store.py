@@ -553,7 +553,7 @@ class SqliteStore:
                 conn = self._state.conn
             where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
             rows = conn.execute(
-                f"SELECT id, session_id, started, phase_count, targets_json FROM runs"
+                f"SELECT id, session_id, started, phase_count, targets_json, definition_hash FROM runs"
                 f" WHERE status = 'interrupted' {where}"
                 " AND NOT EXISTS (SELECT 1 FROM runs AS newer WHERE newer.session_id = runs.session_id"
                 "  AND (newer.started, newer.id) > (runs.started, runs.id))"
@@ -576,6 +576,7 @@ class SqliteStore:
                         int(row["phase_count"]),
                         targets_from_json(row["targets_json"]),
                         tuple(Outcome(r[1]) for r in saved),
+                        str(row["definition_hash"] or ""),
                     )
             return None
 

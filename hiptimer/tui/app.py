@@ -56,6 +56,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _fresh_start(entry: SessionEntry, store: RunStore) -> RunStart:
+    """A new run of ``entry`` at today's targets (call it on the store thread)."""
+    return RunStart(plan_for_today(entry.session, store), definition_hash(entry.session))
+
+
 def _retire(run_id: int, store: RunStore, *, now: datetime) -> None:
     """End an interrupted run as aborted (the runner started fresh), keeping when it stopped."""
     run = store.run(run_id)
@@ -268,13 +273,16 @@ class HiptimerApp(AppParts):
 
     async def _start_session(self, entry: SessionEntry) -> None:
         def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None]:
-            plan = plan_for_today(entry.session, store)
-            return RunStart(plan, definition_hash(entry.session)), store.resume_point(entry.id)
+            return _fresh_start(entry, store), store.resume_point(entry.id)
 
         fresh, point = await self.store_worker.call(prepare)
         offer = point is not None and point.run_id not in self._resume_offered
-        if offer and point is not None and await self.ask_resume(point, entry):
-            return
+        if offer and point is not None:
+            if self._changed_since(point, entry):
+                if not await self._offer_fresh_start(point, entry):
+                    return
+            elif await self.ask_resume(point, entry):
+                return
         self._begin(fresh)
 
     async def ask_resume(self, point: ResumePoint, entry: SessionEntry) -> bool:
@@ -307,14 +315,42 @@ class HiptimerApp(AppParts):
         )
         return True
 
+    @staticmethod
+    def _changed_since(point: ResumePoint, entry: SessionEntry) -> bool:
+        """Whether the session's file changed since the interrupted run was planned from it."""
+        return point.definition_hash != definition_hash(entry.session)
+
+    async def _offer_fresh_start(self, point: ResumePoint, entry: SessionEntry) -> bool:
+        """Say that an interrupted run cannot be resumed because its session changed; offer a
+        fresh start only. The old run stays in the history as interrupted (its saved steps no
+        longer match the file's, so carrying on would mix two plans).
+
+        Must run in a worker (it waits for the dialog). Returns whether to start fresh.
+        """
+        self._resume_offered.add(point.run_id)
+        started = point.started.astimezone().strftime("%a %d %b %H:%M")
+        detail = (
+            f"The run from {started} was interrupted after {point.phases_done} of {point.phase_count} "
+            "steps, but the session's file has changed since, so it cannot be resumed. "
+            "It stays in your history as interrupted."
+        )
+        fresh = await self.push_screen_wait(
+            ConfirmScreen(f"{entry.session.name} has changed", detail, yes="Start fresh", no="Not now")
+        )
+        return fresh
+
     async def offer_resume(self) -> None:
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
         point = await self.store_worker.call(lambda store: store.resume_point())
         if point is None or point.run_id in self._resume_offered or self.run_screen is not None:
             return
         entry = self.catalog.get(point.session_id)
-        if entry is not None:
+        if entry is None:
+            return
+        if not self._changed_since(point, entry):
             await self.ask_resume(point, entry)
+        elif await self._offer_fresh_start(point, entry) and self.run_screen is None:
+            self._begin(await self.store_worker.call(lambda store: _fresh_start(entry, store)))
 
     def _begin(self, start: RunStart) -> None:
         if self.run_screen is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
 from hiptimer.core.ports import CuePlayer, RunStore
+from hiptimer.core.printable import escape
 
 __all__ = ["run_app"]
 
@@ -42,7 +43,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         try:
             start = catalog.find(session)
         except SessionNotFoundError as exc:
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
             return 1

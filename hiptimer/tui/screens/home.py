@@ -19,7 +19,7 @@ from hiptimer.core.progression import last_done_text
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
-from hiptimer.tui.text import due_text, minutes_text, when_text
+from hiptimer.tui.text import due_text, minutes_text, plain, when_text
 
 __all__ = ["HomeRow", "HomeScreen"]
 
@@ -139,7 +139,7 @@ class HomeScreen(HiptimerScreen):
         now = self.hiptimer.wall_clock()
         for row in self.rows:
             cells = _cells(row, now)
-            table.add_row(*(cells[key] for key in columns), key=row.entry.id)
+            table.add_row(*(plain(cells[key]) for key in columns), key=row.entry.id)
         ids = [row.entry.id for row in self.rows]
         last = self.hiptimer.last_session_id
         if last in ids and last != self._highlighted_last:

@@ -105,11 +105,11 @@ class RunScreen(HiptimerScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="head"):
             with Horizontal(id="top"):
-                yield Label(self.controller.plan.session_name, id="session")
+                yield Label(self.controller.plan.session_name, id="session", markup=False)
                 yield Label("", id="position")
             yield StateBanner(id="state")
             with Horizontal(id="what"):
-                yield Label("", id="phase-name")
+                yield Label("", id="phase-name", markup=False)
                 yield SideBadge(id="side")
         # The clock: the only lines that change from one second to the next, next to each other
         # and outside any container, so a repaint touches nothing else.
@@ -118,7 +118,7 @@ class RunScreen(HiptimerScreen):
         with Vertical(id="lower"):
             with Vertical(id="instructions-box"):
                 yield Static("", id="instructions", markup=False)
-            yield Label("", id="next")
+            yield Label("", id="next", markup=False)
             with Horizontal(id="buttons"):
                 yield ActionButton("Pause", id="pause-button", variant="primary")
                 yield ActionButton("Done", id="done-button", variant="success")
