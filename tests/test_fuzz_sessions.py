@@ -13,6 +13,7 @@ a key dropped) and runs the real ``check`` and ``show`` on the file. For every o
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -157,9 +158,10 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
         at = draw(st.sampled_from(places))
         parent = _parent(data, at)
         if kind == "value":
-            parent[at[-1]] = draw(st.sampled_from(HOSTILE_VALUES))
+            parent[at[-1]] = copy.deepcopy(draw(st.sampled_from(HOSTILE_VALUES)))
         elif kind == "key" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(HOSTILE_KEYS))] = draw(st.sampled_from(HOSTILE_VALUES))
+            # a copy: a later change inside it must not change the shared list of values
+            parent[draw(st.sampled_from(HOSTILE_KEYS))] = copy.deepcopy(draw(st.sampled_from(HOSTILE_VALUES)))
         elif kind == "drop":
             del parent[at[-1]]
     return name, to_toml(data)
