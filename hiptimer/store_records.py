@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from hiptimer.continuation import LivePosition
 from hiptimer.plan import Plan
 from hiptimer.ports import MemoryStore, RunStore, StoredRun
 from hiptimer.results import PhaseResult, RunStatus
@@ -155,8 +156,9 @@ class FallbackStore(MemoryStore):
         super().save_phase(run_id, result, started=started, ended=ended)
         self._walls[(run_id, result.index)] = (started, ended)
 
-    def touch_run(self, run_id: int, at: datetime) -> None:
-        """Nothing to do in memory."""
+    def touch_run(self, run_id: int, at: datetime, live: LivePosition | None = None) -> bool:
+        """Where the run is matters only to another process, which cannot see this memory."""
+        return True
 
     def records(
         self,

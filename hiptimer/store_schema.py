@@ -10,10 +10,15 @@ Version 1 (the first released schema):
   ended (UTC, ISO 8601 text), status, the compiled plan as JSON;
 * ``phases``: one row per finished phase, unique on ``(run_id, phase_index)``.
 
-Version 2 (current) adds, to ``runs``: the progression targets as JSON (taken from the plan for
+Version 2 adds, to ``runs``: the progression targets as JSON (taken from the plan for
 old rows), the number of phases in the plan, the pid of the process running it and a heartbeat
 time; to ``phases``: the progression that set the phase's number and wall-clock start and end;
 and the indexes the history views use.
+
+Version 3 (current) adds, to ``runs``: the owner (one open history in one process: the pid and a
+random part) that drives a running run, which another process may take over, and where the run
+is on the wall clock (``live_json``, a :class:`~hiptimer.continuation.LivePosition`), so that a
+run interrupted moments ago goes on by its clock.
 """
 
 from __future__ import annotations
@@ -108,7 +113,12 @@ CREATE INDEX runs_session_started ON runs (session_id, started, id);
 CREATE INDEX runs_status ON runs (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN live_json TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
