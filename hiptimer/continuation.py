@@ -31,6 +31,7 @@ __all__ = [
     "position_of",
     "resumed_cue",
     "resumed_text",
+    "where_text",
 ]
 
 DEFAULT_CONTINUE_MINUTES = 5.0
@@ -158,13 +159,17 @@ def continue_run(
     return step(state, Event.TICK, now)
 
 
-def resumed_text(state: RunState, now: float) -> str:
-    """The words shown when a run goes on: "Resumed: Rest, 1:20 left"."""
+def where_text(state: RunState, now: float) -> str:
+    """Where a run is, in a few words: "Rest, 1:20 left", "Walk down"."""
     where = "Get ready" if state.counting_down else state.phase.label
     left = state.remaining(now)
-    amount = f", {_clock(left)} left" if left is not None else ""
+    return f"{where}, {_clock(left)} left" if left is not None else where
+
+
+def resumed_text(state: RunState, now: float) -> str:
+    """The words shown when a run goes on: "Resumed: Rest, 1:20 left"."""
     paused = " (paused)" if state.status is Status.PAUSED else ""
-    return f"Resumed{paused}: {where}{amount}"
+    return f"Resumed{paused}: {where_text(state, now)}"
 
 
 def resumed_cue(state: RunState, now: float) -> CueRequest:
