@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from hiptimer.continuation import LivePosition
 from hiptimer.cues import CuePlayer
+from hiptimer.live import LivePosition
 from hiptimer.plan import Plan
 from hiptimer.results import Outcome, PhaseResult, RunStatus
 

@@ -56,7 +56,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hiptimer.continuation import LivePosition
+from hiptimer.live import LivePosition
 from hiptimer.plan import Plan
 from hiptimer.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.results import Outcome, PhaseResult, RunStatus

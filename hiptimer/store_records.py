@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from hiptimer.continuation import LivePosition
+from hiptimer.live import LivePosition
 from hiptimer.plan import Plan
 from hiptimer.ports import MemoryStore, RunStore, StoredRun
 from hiptimer.results import PhaseResult, RunStatus

@@ -17,7 +17,7 @@ and the indexes the history views use.
 
 Version 3 (current) adds, to ``runs``: the owner (one open history in one process: the pid and a
 random part) that drives a running run, which another process may take over, and where the run
-is on the wall clock (``live_json``, a :class:`~hiptimer.continuation.LivePosition`), so that a
+is on the wall clock (``live_json``, a :class:`~hiptimer.live.LivePosition`), so that a
 run interrupted moments ago goes on by its clock.
 """
 

@@ -12,8 +12,20 @@ import sys
 
 import pytest
 
-CORE = ["model", "choices", "plan", "engine", "results", "cues", "ports", "progression", "continuation"]
-"""The core modules (progression: today's targets from history, a pure function)."""
+CORE = [
+    "model",
+    "choices",
+    "plan",
+    "engine",
+    "results",
+    "cues",
+    "ports",
+    "progression",
+    "continuation",
+    "live",
+]
+"""The core modules (progression: today's targets from history; continuation: where an interrupted
+run is now; live: where a run is, as stored: pure functions and data)."""
 
 EDGES = ["textual", "rich", "sqlite3", "_sqlite3", "simpleaudio", "platformdirs", "asyncio"]
 """What the core must never import, directly or through anything it imports."""

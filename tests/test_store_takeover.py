@@ -12,7 +12,7 @@ from pathlib import Path
 
 from store_kit import MONDAY, builtin, play
 
-from hiptimer.continuation import LivePosition
+from hiptimer.live import LivePosition
 from hiptimer.plan import compile_plan
 from hiptimer.results import Outcome, PhaseResult, RunStatus
 from hiptimer.store import STALE_AFTER_SECONDS, SqliteStore
