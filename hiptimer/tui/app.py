@@ -329,7 +329,8 @@ class HiptimerApp(App[None]):
             now = self.clock()
             state, _ = continue_run(plan, live.live, now=now, wall_now=self.wall_clock().timestamp())
             if state.running:
-                where = f" It is at: {where_text(state, now)}."
+                paused = " (paused)" if state.paused_at is not None else ""
+                where = f" It is at: {where_text(state, now)}{paused}."
         answer = await self.push_screen_wait(
             ConfirmScreen(
                 f"{entry.session.name} is running elsewhere",
