@@ -120,7 +120,7 @@ def test_a_version_1_file_is_migrated_and_keeps_every_run(tmp_path: Path) -> Non
     assert notice is None
     conn = store._state.conn
     assert conn is not None
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     indexes = {
         r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
     }

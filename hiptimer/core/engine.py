@@ -38,6 +38,7 @@ __all__ = [
     "RunState",
     "Status",
     "new_run",
+    "run_at",
     "step",
 ]
 
@@ -221,6 +222,53 @@ def new_run(plan: Plan, *, first_index: int = 0) -> RunState:
         raise ValueError("a plan needs at least one phase")
     first = min(max(first_index, 0), len(plan.phases) - 1)
     return RunState(plan=plan, index=first, first_index=first)
+
+
+def run_at(
+    plan: Plan,
+    *,
+    index: int,
+    started_at: float,
+    paused: float = 0.0,
+    paused_at: float | None = None,
+    counting_down: bool = False,
+    reps: int = 0,
+    first_index: int | None = None,
+    now: float,
+) -> RunState:
+    """A run already under way: phase ``index`` (or the get-ready before it) started at
+    ``started_at``, paused ``paused`` seconds since, and paused now if ``paused_at`` is set.
+
+    This is how a run picks up where another process left it (see :mod:`hiptimer.core.continuation`).
+    The cues due before ``now`` count as played; boundaries passed since ``started_at`` are not
+    crossed here: the next :func:`step` replays them at their own deadlines, as for a late tick.
+    """
+    index = min(max(index, 0), len(plan.phases) - 1)
+    first = index if first_index is None else min(max(first_index, 0), index)
+    going = Status.GET_READY if counting_down else Status.ACTIVE
+    timeline = (
+        _countdown_timeline(plan.get_ready, min(plan.countdown, int(plan.get_ready) - 1))
+        if counting_down
+        else _phase_timeline(plan.phases[index])
+    )
+    seen = min(now, paused_at) if paused_at is not None else now
+    base = started_at + paused
+    played = sum(1 for offset, _ in timeline if base + offset <= seen)
+    return RunState(
+        plan=plan,
+        status=Status.PAUSED if paused_at is not None else going,
+        index=index,
+        started_at=started_at,
+        paused=paused,
+        paused_at=paused_at,
+        resume_to=going,
+        reps=reps,
+        cues_played=played,
+        run_started_at=started_at,
+        last_now=now,
+        first_index=first,
+        _timeline=timeline,
+    )
 
 
 def step(state: RunState, event: Event, now: float) -> tuple[RunState, tuple[Effect, ...]]:

@@ -15,9 +15,14 @@ old rows), the number of phases in the plan, the pid of the process running it a
 time; to ``phases``: the progression that set the phase's number and wall-clock start and end;
 and the indexes the history views use.
 
-Version 3 (current) adds ``watch_imports``: which runs were read from a watch's activity file, with
+Version 3 adds ``watch_imports``: which runs were read from a watch's activity file, with
 the key that file is known by (so importing it again adds nothing). A table of its own, so the
 runs and phases tables stay as the app writes them.
+
+Version 4 (current) adds, to ``runs``: the owner (one open history in one process: the pid and a
+random part) that drives a running run, which another process may take over, and where the run
+is on the wall clock (``live_json``, a :class:`~hiptimer.core.live.LivePosition`), so that a
+run interrupted moments ago goes on by its clock.
 """
 
 from __future__ import annotations
@@ -122,7 +127,12 @@ CREATE TABLE watch_imports (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN live_json TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

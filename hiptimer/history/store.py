@@ -20,6 +20,15 @@ Runs left ``running``
     program). We chose pids over lock files: nothing to create, hold or clean up after a crash.
     On Windows, where ``os.kill(pid, 0)`` cannot probe a process, the heartbeat alone decides.
 
+One driver per run
+    Each store has an owner token (its pid and a random part, so two stores in one process differ
+    too), written on the runs it starts or resumes. Browser tabs and terminals share one history,
+    so a second app may find a session's run live elsewhere (:meth:`SqliteStore.running_elsewhere`)
+    and take it over (:meth:`SqliteStore.take_over`): the owner changes in one transaction, and
+    every later write of the old owner to that run (a phase, a heartbeat, its end) is left out, and
+    tells it so. The heartbeat also carries where the run is on the wall clock (``live_json``), so
+    that whoever picks it up next, after a take-over or an interruption, goes on by its clock.
+
 Storage that cannot be used
     A file that is not SQLite or is damaged, or that a newer hiptimer wrote, is moved aside
     (``history.sqlite3.damaged-20240501T073000``, with its ``-wal`` and ``-shm``), never deleted;
@@ -46,6 +55,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import secrets
 import sqlite3
 import sys
 import threading
@@ -55,6 +65,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hiptimer.core.live import LivePosition
 from hiptimer.core.plan import Plan
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
@@ -122,6 +133,16 @@ class HistoryNotWritableError(Exception):
     """The history file cannot be written now; the message says why."""
 
 
+_OWNED = "(owner IS NULL OR owner = ?)"
+"""SQL: the run is this store's to write (runs from before owners were written have none)."""
+
+_OPEN_OWNERS: set[object] = set()
+"""The owners of the stores open in this process (another one's run is held while it is open)."""
+
+_POINT_COLUMNS = "id, session_id, started, ended, phase_count, targets_json, live_json, definition_hash"
+"""The run columns a :class:`~hiptimer.core.ports.ResumePoint` is made of."""
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -169,6 +190,8 @@ class SqliteStore:
         self._verify = verify
         self._lock = threading.RLock()
         self._state = _State()
+        self.owner = f"{os.getpid()}-{secrets.token_hex(6)}"
+        """What this store writes on the runs it drives (another store takes a run over by this)."""
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -194,6 +217,7 @@ class SqliteStore:
             self._state.read_only = None
             self._state.conn = None
             self._state.opened = False
+            _OPEN_OWNERS.discard(self.owner)
 
     def _ready(self) -> None:
         if self._state.opened:
@@ -202,6 +226,7 @@ class SqliteStore:
         if self._reading:
             self._open_for_reading()
             return
+        _OPEN_OWNERS.add(self.owner)
         try:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:
@@ -387,8 +412,8 @@ class SqliteStore:
             def insert(conn: sqlite3.Connection) -> None:
                 cur = conn.execute(
                     "INSERT INTO runs (session_id, session_name, definition_hash, started, status,"
-                    " plan_json, targets_json, phase_count, pid, heartbeat)"
-                    " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+                    " plan_json, targets_json, phase_count, pid, heartbeat, owner)"
+                    " VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
                     (
                         plan.session_id,
                         plan.session_name,
@@ -399,6 +424,7 @@ class SqliteStore:
                         len(plan.phases),
                         os.getpid(),
                         time_text(started),
+                        self.owner,
                     ),
                 )
                 ids.append(int(cur.lastrowid or 0))
@@ -416,6 +442,8 @@ class SqliteStore:
         """Save one phase's result (replacing an earlier result of the same phase) and commit."""
 
         def upsert(conn: sqlite3.Connection) -> None:
+            if not self._owns(conn, run_id):
+                return  # taken over: the new driver saves this phase
             conn.execute(
                 f"INSERT OR REPLACE INTO phases ({PHASE_COLUMNS}) VALUES ({', '.join('?' * 20)})",
                 (
@@ -450,26 +478,106 @@ class SqliteStore:
             ),
         )
 
-    def touch_run(self, run_id: int, at: datetime) -> None:
-        """Record that the process running ``run_id`` is alive at ``at``.
+    def touch_run(self, run_id: int, at: datetime, live: LivePosition | None = None) -> bool:
+        """Record that the process running ``run_id`` is alive at ``at`` (and where the run is).
 
         Call it at least every :data:`HEARTBEAT_SECONDS` while the run is open and no phase ends
-        (a long open step, a pause); a run whose heartbeat is older than
-        :data:`STALE_AFTER_SECONDS` is taken as abandoned by the next hiptimer that starts.
+        (a long open step, a pause), and whenever ``live`` changes; a run whose heartbeat is older
+        than :data:`STALE_AFTER_SECONDS` is taken as abandoned by the next hiptimer that starts.
+
+        Returns:
+            Whether this store still drives the run (False once another store took it over).
         """
+        held = [True]
 
         def touch(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time_text(at), run_id))
+            cur = conn.execute(
+                "UPDATE runs SET heartbeat = ?, live_json = coalesce(?, live_json)"
+                f" WHERE id = ? AND {_OWNED}",
+                (time_text(at), live.to_json() if live else None, run_id, self.owner),
+            )
+            held[0] = cur.rowcount > 0 or not self._taken(conn, run_id)
 
         self._write(touch, lambda: None)
+        return held[0]
 
-    def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
-        """Mark the run completed, aborted or interrupted, and commit."""
+    def holds_run(self, run_id: int) -> bool:
+        """Whether this store still drives ``run_id`` (no other store has taken it over)."""
+        return self._query(lambda conn: not self._taken(conn, run_id), lambda memory: True, lambda a, b: a)
+
+    def running_elsewhere(self, session_id: str) -> ResumePoint | None:
+        """The newest run of ``session_id`` that another live app drives now, if any."""
+
+        def read(conn: sqlite3.Connection) -> ResumePoint | None:
+            now = self._clock()
+            rows = conn.execute(
+                f"SELECT {_POINT_COLUMNS}, pid, owner, heartbeat FROM runs"
+                " WHERE status = 'running' AND session_id = ? ORDER BY started DESC, id DESC",
+                (session_id,),
+            ).fetchall()
+            for row in rows:
+                mine = row["owner"] == self.owner
+                if mine or (row["owner"] is None and self._state.shadow.holds(int(row["id"]))):
+                    continue
+                beat = parse_time(row["heartbeat"] or row["started"])
+                if _held_elsewhere(row["pid"], beat, now, owner=row["owner"], mine=self.owner):
+                    return self._point(conn, row)
+            return None
+
+        return self._query(read, lambda memory: None, lambda past, new: past)
+
+    def take_over(self, run_id: int, at: datetime) -> ResumePoint | None:
+        """Drive ``run_id`` from here on; the store that drove it finds out at its next write.
+
+        Returns:
+            Where the run is (its resume point, with the position last written), or None if it is
+            not running any more (it ended meanwhile).
+        """
+        found: list[ResumePoint] = []
+
+        def take(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                f"SELECT {_POINT_COLUMNS} FROM runs WHERE id = ? AND status = 'running'", (run_id,)
+            ).fetchone()
+            point = self._point(conn, row) if row is not None else None
+            if point is None:
+                return
+            conn.execute(
+                "UPDATE runs SET owner = ?, pid = ?, heartbeat = ? WHERE id = ?",
+                (self.owner, os.getpid(), time_text(at), run_id),
+            )
+            found.append(point)
+
+        self._write(take, lambda: None)
+        if found:
+            self._adopt(run_id)
+        return found[0] if found else None
+
+    def end_run(
+        self, run_id: int, status: RunStatus, *, ended: datetime, live: LivePosition | None = None
+    ) -> None:
+        """Mark the run completed, aborted or interrupted, and commit (unless it was taken over).
+
+        Args:
+            run_id: The run.
+            status: How it ended.
+            ended: When.
+            live: Where it was, for an interrupted run: the next start goes on from there by the
+                clock when the interruption was recent.
+        """
 
         def finish(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "UPDATE runs SET status = ?, ended = ?, heartbeat = ? WHERE id = ?",
-                (status.value, time_text(ended), time_text(ended), run_id),
+                "UPDATE runs SET status = ?, ended = ?, heartbeat = ?, live_json = ?"
+                f" WHERE id = ? AND {_OWNED}",
+                (
+                    status.value,
+                    time_text(ended),
+                    time_text(ended),
+                    live.to_json() if live else None,
+                    run_id,
+                    self.owner,
+                ),
             )
 
         self._write(finish, lambda: self._mirror(run_id, lambda s: s.end_run(run_id, status, ended=ended)))
@@ -515,11 +623,16 @@ class SqliteStore:
 
         def reopen(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "UPDATE runs SET status = 'running', ended = NULL, pid = ?, heartbeat = ? WHERE id = ?",
-                (os.getpid(), time_text(now), run_id),
+                "UPDATE runs SET status = 'running', ended = NULL, pid = ?, heartbeat = ?, owner = ?"
+                " WHERE id = ?",
+                (os.getpid(), time_text(now), self.owner, run_id),
             )
 
-        def remember() -> None:
+        self._write(reopen, lambda: self._adopt(run_id))
+
+    def _adopt(self, run_id: int) -> None:
+        """Hold a run read from the file in memory too, running (resumed or taken over)."""
+        with self._lock:
             shadow = self._state.shadow
             readable = not self._state.fallback or self._state.read_only is not None
             if not shadow.holds(run_id) and readable:
@@ -536,8 +649,6 @@ class SqliteStore:
             if shadow.holds(run_id):
                 shadow.reopen_run(run_id)
 
-        self._write(reopen, remember)
-
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
         """The latest interrupted run (of ``session_id``, if given) with phases left.
 
@@ -553,7 +664,7 @@ class SqliteStore:
                 conn = self._state.conn
             where, args = ("AND session_id = ?", (session_id,)) if session_id is not None else ("", ())
             rows = conn.execute(
-                f"SELECT id, session_id, started, phase_count, targets_json, definition_hash FROM runs"
+                f"SELECT {_POINT_COLUMNS} FROM runs"
                 f" WHERE status = 'interrupted' {where}"
                 " AND NOT EXISTS (SELECT 1 FROM runs AS newer WHERE newer.session_id = runs.session_id"
                 "  AND (newer.started, newer.id) > (runs.started, runs.id))"
@@ -561,23 +672,9 @@ class SqliteStore:
                 args,
             )
             for row in rows.fetchall():
-                saved = conn.execute(
-                    "SELECT phase_index, outcome FROM phases WHERE run_id = ? ORDER BY phase_index",
-                    (row["id"],),
-                ).fetchall()
-                done = {int(r[0]) for r in saved}
-                left = next((i for i in range(int(row["phase_count"])) if i not in done), None)
-                if left is not None:
-                    return ResumePoint(
-                        int(row["id"]),
-                        str(row["session_id"]),
-                        parse_time(row["started"]),
-                        left,
-                        int(row["phase_count"]),
-                        targets_from_json(row["targets_json"]),
-                        tuple(Outcome(r[1]) for r in saved),
-                        str(row["definition_hash"] or ""),
-                    )
+                point = self._point(conn, row)
+                if point is not None:
+                    return point
             return None
 
         def newest(past: ResumePoint | None, new: ResumePoint | None) -> ResumePoint | None:
@@ -746,6 +843,36 @@ class SqliteStore:
 
     # -- internals --------------------------------------------------------------------------------
 
+    def _point(self, conn: sqlite3.Connection, row: sqlite3.Row) -> ResumePoint | None:
+        """The resume point of a run row (:data:`_POINT_COLUMNS`); None if no phase is left."""
+        saved = conn.execute(
+            "SELECT phase_index, outcome FROM phases WHERE run_id = ? ORDER BY phase_index", (row["id"],)
+        ).fetchall()
+        done = {int(r[0]) for r in saved}
+        left = next((i for i in range(int(row["phase_count"])) if i not in done), None)
+        if left is None:
+            return None
+        return ResumePoint(
+            int(row["id"]),
+            str(row["session_id"]),
+            parse_time(row["started"]),
+            left,
+            int(row["phase_count"]),
+            targets_from_json(row["targets_json"]),
+            tuple(Outcome(r[1]) for r in saved),
+            definition_hash=str(row["definition_hash"] or ""),
+            interrupted=parse_time(row["ended"]) if row["ended"] else None,
+            live=LivePosition.from_json(row["live_json"]),
+        )
+
+    def _taken(self, conn: sqlite3.Connection, run_id: int) -> bool:
+        """Whether another store drives ``run_id`` now."""
+        row = conn.execute("SELECT owner FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return row is not None and row[0] is not None and row[0] != self.owner
+
+    def _owns(self, conn: sqlite3.Connection, run_id: int) -> bool:
+        return not self._taken(conn, run_id)
+
     def _window(self, limit: int | None, offset: int) -> tuple[int | None, int]:
         """The runs to read for a page: while the file is read-only, each half's newest up to its end."""
         if self._state.read_only is None:
@@ -808,7 +935,7 @@ class SqliteStore:
         """
         now = self._clock()
         rows = conn.execute(
-            "SELECT id, pid, heartbeat, started, phase_count,"
+            "SELECT id, pid, owner, heartbeat, started, phase_count,"
             " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
             " (SELECT outcome FROM phases WHERE run_id = runs.id"
             "  ORDER BY phase_index DESC LIMIT 1) AS last"
@@ -820,7 +947,7 @@ class SqliteStore:
             if self._state.shadow.holds(run_id):
                 continue  # ours, and going on
             beat = parse_time(row["heartbeat"] or row["started"])
-            if _held_elsewhere(row["pid"], beat, now):
+            if _held_elsewhere(row["pid"], beat, now, owner=row["owner"], mine=self.owner):
                 continue
             status = RunStatus.INTERRUPTED
             if row["saved"] >= row["phase_count"] > 0:
@@ -904,12 +1031,22 @@ def _newest(
     return both[offset:] if limit is None else both[offset : offset + limit]
 
 
-def _held_elsewhere(pid: object, heartbeat: datetime, now: datetime) -> bool:
-    """Whether a live process other than this one holds a run with this pid and heartbeat."""
-    if not isinstance(pid, int) or pid <= 0 or pid == os.getpid():
+def _held_elsewhere(
+    pid: object, heartbeat: datetime, now: datetime, *, owner: object = None, mine: str = ""
+) -> bool:
+    """Whether a live app other than this store holds a run with this pid, heartbeat and owner.
+
+    Another store in this same process (two apps on one history, as in tests) holds it while its
+    heartbeat is fresh.
+    """
+    if owner is not None and owner == mine:
         return False
     if (now - heartbeat).total_seconds() > STALE_AFTER_SECONDS:
         return False
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return owner in _OPEN_OWNERS
     if os.name == "nt":
         return True
     try:

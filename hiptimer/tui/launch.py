@@ -48,7 +48,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
                 print(f"  {error}", file=sys.stderr)
             return 1
     notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
+    settings_note, muted, voice, offset, audio_mode, remember_mute, continue_minutes = _settings()
     if settings_note:
         notices.append(settings_note)
     store, store_note = _store()
@@ -72,13 +72,14 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
+        continue_minutes=continue_minutes,
     )
     ring.append(app.bell)
     app.run()
     return app.return_code or 0
 
 
-def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
+def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None], float]:
     """The user's settings, and a way to remember the mute key."""
     from hiptimer.settings import load_settings, save_settings
 
@@ -89,7 +90,15 @@ def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bo
         save_settings(current.with_changes(mute=muted))
 
     mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
-    return note, settings.mute, settings.voice, settings.audio_offset, mode, remember_mute
+    return (
+        note,
+        settings.mute,
+        settings.voice,
+        settings.audio_offset,
+        mode,
+        remember_mute,
+        settings.continue_minutes,
+    )
 
 
 def _store() -> tuple[RunStore, str | None]:

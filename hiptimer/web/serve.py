@@ -13,6 +13,9 @@ needs:
 * sound on the phone: the served app rings the terminal bell for each cue
   (``HIPTIMER_AUDIO=bell``); the page turns each bell into a short beep with Web Audio (and a
   buzz where the phone can vibrate). The computer running the server stays silent.
+* a screen that stays on: a phone that locks drops the connection (the run goes on by its clock
+  all the same, see :mod:`hiptimer.core.continuation`). The page holds a Screen Wake Lock where the
+  browser allows one, and otherwise plays a tiny muted video (:mod:`hiptimer.web.video`).
 
 textual-serve and aiohttp come with the ``web`` extra; the command line imports this module only
 for ``hiptimer serve``.
@@ -40,6 +43,7 @@ from textual_serve.server import Server
 from yarl import URL
 
 from hiptimer.web.qr import qr_text
+from hiptimer.web.video import awake_video
 
 __all__ = [
     "DEFAULT_HOST",
@@ -56,6 +60,8 @@ __all__ = [
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 TOKEN_PARAMETER = "token"
+AWAKE_VIDEO_PATH = "/hiptimer/awake.mp4"
+"""The muted video the page loops to keep the screen on where no wake lock is allowed."""
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -185,6 +191,7 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
             _PAGE.replace("{{nonce}}", nonce)
             .replace("{{title}}", html.escape(config.title))
             .replace("{{font_size}}", str(font_size))
+            .replace("{{awake_video}}", AWAKE_VIDEO_PATH)
         )
         response = web.Response(text=text, content_type="text/html")
         response.headers["Content-Security-Policy"] = _CSP.replace("{{nonce}}", nonce)
@@ -222,10 +229,16 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
             script.append(_exposed_terminal((server.statics_path / "js" / "textual.js").read_bytes()))
         return web.Response(body=script[0], content_type="text/javascript")
 
+    async def video(request: web.Request) -> web.StreamResponse:
+        response = web.Response(body=awake_video(), content_type="video/mp4")
+        response.headers["Cache-Control"] = "max-age=86400"
+        return response
+
     app = web.Application(middlewares=[_guard(config, log)])
     app.add_routes(
         [
             web.get("/", index),
+            web.get(AWAKE_VIDEO_PATH, video),
             web.get("/static/js/textual.js", textual_js),
             web.get("/ws", websocket),
             web.get("/download/{key}", server.handle_download),
@@ -443,6 +456,13 @@ _PAGE = """<!DOCTYPE html>
       body.-closed .intro-dialog { display: none; }
       #start { display: none; }
       #start.-delay { display: block; }
+      .awake-video {
+        position: fixed; right: 0; bottom: 0; width: 1px; height: 1px; opacity: 0.01; pointer-events: none;
+      }
+      .awake-note {
+        position: fixed; left: 0; right: 0; top: 0; z-index: 20; padding: 6px 10px; cursor: pointer;
+        font: 13px "Roboto Mono", menlo, monospace; color: #fff; background: #7a3d00;
+      }
     </style>
     <script nonce="{{nonce}}">
       // The terminal bell, as a beep: the served app rings it for each cue. A browser lets a page
@@ -520,6 +540,7 @@ _PAGE = """<!DOCTYPE html>
       </div>
     </div>
     <div id="terminal" class="textual-terminal" data-font-size="{{font_size}}"></div>
+    <div id="awake-note" class="awake-note" role="status" hidden></div>
     <script nonce="{{nonce}}">
       const terminal = document.getElementById("terminal");
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -540,6 +561,81 @@ _PAGE = """<!DOCTYPE html>
       };
       document.getElementById("start").addEventListener("click", again);
       document.getElementById("restart").addEventListener("click", again);
+    </script>
+    <script nonce="{{nonce}}">
+      // Keep the screen on. A phone that locks its screen drops the connection (the run goes on by
+      // its clock, but the runner cannot see it). The Screen Wake Lock where the browser allows it
+      // (secure contexts: https, or this computer's own address), asked for again each time the
+      // page comes back into view, since the browser lets go of it when the page is hidden.
+      // Elsewhere (plain HTTP on the home network), a muted, looping inline video, started by the
+      // first tap, as NoSleep-style libraries do: a phone does not dim while a video plays. If
+      // neither works, a line at the top says so.
+      (() => {
+        const awake = { how: "none", on: false, asked: 0, tapped: false, problem: "" };
+        window.hiptimerAwake = awake;
+        const note = document.getElementById("awake-note");
+        note.addEventListener("click", () => { note.hidden = true; });
+        let lock = null;
+        let video = null;
+        const byLock = async () => {
+          if (!window.isSecureContext || !("wakeLock" in navigator)) return false;
+          try {
+            awake.asked += 1;
+            lock = await navigator.wakeLock.request("screen");
+            lock.addEventListener("release", () => { if (awake.how === "wake-lock") awake.on = false; });
+            awake.how = "wake-lock";
+            return true;
+          } catch (error) {
+            awake.problem = String(error);
+            return false;
+          }
+        };
+        const byVideo = async () => {
+          if (!awake.tapped) return false;  // a browser starts a video only after a touch
+          if (!video) {
+            video = document.createElement("video");
+            video.className = "awake-video";
+            video.muted = true;
+            video.loop = true;
+            video.playsInline = true;
+            video.setAttribute("muted", "");
+            video.setAttribute("playsinline", "");
+            video.setAttribute("aria-hidden", "true");
+            video.src = "{{awake_video}}";
+            document.body.appendChild(video);
+          }
+          try {
+            awake.asked += 1;
+            await video.play();
+            awake.how = "video";
+            return true;
+          } catch (error) {
+            awake.problem = String(error);
+            return false;
+          }
+        };
+        const holding = () => awake.on && (awake.how === "video" ? !video.paused : !lock.released);
+        const keepOn = async () => {
+          if (document.visibilityState !== "visible" || holding()) return;
+          awake.on = (await byLock()) || (await byVideo());
+          if (awake.on) {
+            note.hidden = true;
+          } else if (awake.tapped) {
+            note.textContent = "This browser may let the screen turn off: set a longer screen timeout " +
+              "while you train, or the connection drops when the phone locks (the run goes on). Tap to hide.";
+            note.hidden = false;
+          }
+        };
+        const tapped = () => {
+          if (awake.tapped) return;
+          awake.tapped = true;
+          keepOn();
+        };
+        for (const type of ["pointerdown", "touchend", "click", "keydown"]) {
+          window.addEventListener(type, tapped, { capture: true, passive: true });
+        }
+        document.addEventListener("visibilitychange", keepOn);
+      })();
     </script>
   </body>
 </html>

@@ -37,6 +37,9 @@ MIN_WAKE_DELAY = 0.005
 HEARTBEAT_SECONDS = 10.0
 """How often the store hears that the run is still open (it counts a silent run as abandoned)."""
 
+RESUMED_NOTICE_SECONDS = 6.0
+"""How long "Resumed: Rest, 1:20 left" stays up after a run went on by its clock."""
+
 _STATE_CLASSES = ("get-ready", "work", "hold", "rest", "switch", "paused", "done")
 
 
@@ -129,6 +132,8 @@ class RunScreen(HiptimerScreen):
     def on_mount(self) -> None:
         self.controller.start()
         self._after_step()
+        if self.controller.resumed and self.controller.state.running:
+            self.notify(self.controller.resumed, timeout=RESUMED_NOTICE_SECONDS)
         self.set_interval(HEARTBEAT_SECONDS, self.controller.heartbeat, name="run-heartbeat")
 
     def on_unmount(self) -> None:
@@ -171,6 +176,11 @@ class RunScreen(HiptimerScreen):
         delay = max(MIN_WAKE_DELAY, wake_at - self.controller.now())
         self.armed_for = wake_at
         self._wake = asyncio.get_running_loop().call_later(delay, self._on_wake)
+
+    def stop_driving(self) -> None:
+        """Another app drives the run now: no more wakes, no more cues, nothing saved from here."""
+        self._disarm()
+        self._finished = True
 
     def _disarm(self) -> None:
         self.armed_for = None
