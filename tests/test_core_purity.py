@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-CORE = ["model", "choices", "plan", "engine", "results", "cues", "ports", "progression"]
+CORE = ["model", "choices", "plan", "engine", "results", "cues", "cue_timeline", "ports", "progression"]
 """The core modules (progression: today's targets from history, a pure function)."""
 
 EDGES = ["textual", "rich", "sqlite3", "_sqlite3", "simpleaudio", "platformdirs", "asyncio"]

@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hiptimer.cues import CueRequest
+from hiptimer.cues import ClipLengths, CueRequest
 from hiptimer.engine import Event, RunState, Status, new_run, step
 from hiptimer.plan import Plan
 from hiptimer.ports import Clock, CuePlayer, RunStore
@@ -68,7 +68,13 @@ class RunController:
         worker: StoreWorker,
     ) -> None:
         self.start_info = start
-        self.state: RunState = new_run(start.plan, first_index=start.first_index)
+        # The cues are planned from the lengths of the clips this player plays, when it knows them.
+        lengths = getattr(player, "clip_lengths", None)
+        self.state: RunState = new_run(
+            start.plan,
+            first_index=start.first_index,
+            lengths=lengths if isinstance(lengths, ClipLengths) else None,
+        )
         self.slept = False
         """Whether the current pause was made by a sleep rather than the runner."""
         self.interrupted = False
