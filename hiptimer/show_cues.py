@@ -16,6 +16,7 @@ never starts before the one above it has ended, unless that one is a tick.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from hiptimer.cue_timeline import ScheduledCue, plan_cues, run_timeline
 from hiptimer.cues import ClipLengths
 from hiptimer.plan import Plan

@@ -47,7 +47,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
                 print(f"  {error}", file=sys.stderr)
             return 1
     notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
+    settings_note, muted, voice, offset, audio_mode = _settings()
     if settings_note:
         notices.append(settings_note)
     store, store_note = _store()
@@ -67,7 +67,6 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         player=player,
         start=start,
         muted=muted,
-        on_mute_change=remember_mute,
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
@@ -77,18 +76,13 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     return app.return_code or 0
 
 
-def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
-    """The user's settings, and a way to remember the mute key."""
-    from hiptimer.settings import load_settings, save_settings
+def _settings() -> tuple[str | None, bool, bool, float, str | None]:
+    """The user's settings: a notice if they could not all be read, start muted, voice, offset, mode."""
+    from hiptimer.settings import load_settings
 
     settings, note = load_settings()
-
-    def remember_mute(muted: bool) -> None:
-        current, _ = load_settings()
-        save_settings(current.with_changes(mute=muted))
-
     mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
-    return note, settings.mute, settings.voice, settings.audio_offset, mode, remember_mute
+    return note, settings.start_muted, settings.voice, settings.audio_offset, mode
 
 
 def _store() -> tuple[RunStore, str | None]:
