@@ -92,4 +92,3 @@ def _first_untimed_end(plan: Plan, timeline: Sequence[ScheduledCue]) -> float | 
             starts = [c.at for c in timeline if c.phase == index]
             return min(starts) if starts else None
     return None
-

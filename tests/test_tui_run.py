@@ -122,12 +122,13 @@ async def test_the_hip_flexor_holds_switch_sides_with_a_switch_cue() -> None:
             (59, Cue.PIP),
             (60, Cue.REST),
         ]
-        # The last left hold ends in 3-2-1 and "switch legs"; the switch ends in 3-2-1 and "go".
+        # The last left hold ends in 3-2-1 and "switch legs"; the switch ends in 3-2-1 and the hold's
+        # tone, which says the set and the side.
         at_switch = heard.index((200, Cue.SWITCH))
         assert heard[at_switch - 3 : at_switch] == [(197, Cue.PIP), (198, Cue.PIP), (199, Cue.PIP)]
-        assert heard[at_switch + 1 :] == [(207, Cue.PIP), (208, Cue.PIP), (209, Cue.PIP), (210, Cue.GO)]
+        assert heard[at_switch + 1 :] == [(207, Cue.PIP), (208, Cue.PIP), (209, Cue.PIP), (210, Cue.HOLD)]
         go = player.played[-1][1]
-        assert go.speech == "kneeling hip flexor, right leg, 1 minute"
+        assert go.speech == "kneeling hip flexor, set 1 of 3, right leg, 1 minute"
         assert dict(player.played)[begin + 200].speech == "switch legs"
 
 

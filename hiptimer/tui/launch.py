@@ -11,9 +11,14 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 from hiptimer.catalog import SessionNotFoundError, load_catalog
 from hiptimer.ports import CuePlayer, RunStore
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = ["run_app"]
 
@@ -56,7 +61,14 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
     # serve`; the app does not exist yet, so the bell looks it up when it rings.
     ring: list[Callable[[], None]] = []
-    player, audio_note = _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None)
+    out: list[Callable[[str], None]] = []
+    player, audio_note = _player(
+        audio_mode,
+        voice,
+        offset,
+        bell=lambda: ring[0]() if ring else None,
+        emit=lambda data: out[0](data) if out else None,
+    )
 
     from hiptimer.tui.app import HiptimerApp
 
@@ -72,6 +84,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         audio_notice=audio_note,
     )
     ring.append(app.bell)
+    out.append(partial(_write, app))
     app.run()
     return app.return_code or 0
 
@@ -93,9 +106,21 @@ def _store() -> tuple[RunStore, str | None]:
 
 
 def _player(
-    mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+    mode: str | None,
+    voice: bool,
+    offset: float,
+    *,
+    bell: Callable[[], None],
+    emit: Callable[[str], None],
 ) -> tuple[CuePlayer, str]:
     """The cue player that works here, and the one-line notice saying which it is."""
     from hiptimer.audio import make_player
 
-    return make_player(mode, voice=voice, offset=offset, bell=bell)
+    return make_player(mode, voice=voice, offset=offset, bell=bell, emit=emit)
+
+
+def _write(app: App[None], data: str) -> None:
+    """Write an escape sequence to the app's output, as ``App.bell`` writes the bell."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(data)
