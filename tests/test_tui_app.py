@@ -302,7 +302,7 @@ async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(size:
             assert not any(toast.region.overlaps(control) for control in controls), (toast.region, controls)
     timeouts = {m.notification.message: m.notification.timeout for m in messages if isinstance(m, Notify)}
     assert timeouts["History is read-only."] >= 10  # a notice to read stays up
-    assert timeouts["audio: off"] <= 3 and timeouts["Cues muted for this run"] <= 2  # routine ones go soon
+    assert timeouts["audio: off"] <= 3 and timeouts["Cues muted"] <= 2  # routine ones go soon
 
 
 def test_run_with_an_unknown_session_says_so_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -345,7 +345,7 @@ class HiptimerApp(App[None]):
     def toggle_mute(self) -> None:
         """Mute or unmute the cues of the run under way (the next run starts as the settings say)."""
         self.muted = not self.muted
-        self.notify("Cues muted for this run" if self.muted else "Cues on", timeout=MUTE_NOTICE_SECONDS)
+        self.notify("Cues muted" if self.muted else "Cues on", timeout=MUTE_NOTICE_SECONDS)
 
     def _store_failed(self, error: BaseException) -> None:
         if self._store_error_shown:
