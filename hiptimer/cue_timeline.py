@@ -268,10 +268,12 @@ def plan_cues(plan: Plan, lengths: ClipLengths | None = None) -> CuePlan:
 
     # Each phase's start, the halfway cue, and words said early where the start has no room.
     starts: list[PhaseCues] = []
+    last_effort: Phase | None = None
     for i, phase in enumerate(phases):
         line = lines[i]
-        efforts_before = [p for p in phases[:i] if p.kind.is_effort]
-        options = phrase_options(phase, efforts_before[-1] if efforts_before else None)
+        options = phrase_options(phase, last_effort)
+        if phase.kind.is_effort:
+            last_effort = phase
         tone = start_tone(phase)
         cold = _fit_start(line, tone, options, phase.sound)
         if cold is None:
