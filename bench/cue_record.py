@@ -17,7 +17,7 @@ Checked, from the log and the worker's reports:
 Usage:
     python bench/cue_record.py pre-run-hips           # the whole routine: about 9 minutes
     python bench/cue_record.py --all                  # the four built-ins side by side
-    python bench/cue_record.py hill-sprints --quick   # the first 40 s only
+    python bench/cue_record.py --quick                # the first 8 s of each: keeps the script from rotting
 """
 
 from __future__ import annotations
@@ -151,12 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sessions", nargs="*", help="built-in session ids")
     parser.add_argument("--all", action="store_true", help="all four built-ins, side by side")
-    parser.add_argument("--quick", action="store_true", help="the first 40 s of each only")
+    parser.add_argument("--quick", action="store_true", help="the first 8 s of each only")
     parser.add_argument("--seconds", type=float, help="stop each after this many seconds")
     parser.add_argument("--tolerance", type=float, default=0.05, help="seconds a cue may be off plan")
     args = parser.parse_args(argv)
     chosen = list(BUILT_INS) if args.all or not args.sessions else args.sessions
-    seconds = 40.0 if args.quick else args.seconds
+    seconds = 8.0 if args.quick else args.seconds
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="hiptimer-cue-record-") as tmp:
 
