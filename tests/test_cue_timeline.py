@@ -248,3 +248,25 @@ def test_tones_only_sessions_plan_no_words() -> None:
     cues = plan_cues(plan, LENGTHS)
     _no_collision(run_timeline(plan, cues))
     _ticks_ok(plan, cues)
+
+
+@pytest.mark.parametrize(("session_id", "targets"), VARIANTS, ids=[f"{s}-{t}" for s, t in VARIANTS])
+def test_every_planned_cue_of_a_built_in_plays_from_the_shipped_files(
+    session_id: str, targets: dict[str, float]
+) -> None:
+    """No built-in word needs a speech engine, in the terminal or on the phone."""
+    from engine_kit import SOUNDS
+
+    from hiptimer.audio.page import cue_message
+    from hiptimer.audio.sounds import SoundBank
+
+    bank = SoundBank(SOUNDS)
+    plan = builtin_plan(session_id, targets)
+    for cue in run_timeline(plan, plan_cues(plan, LENGTHS)):
+        request = cue.request
+        assert bank.tone(request.cue) is not None
+        if request.speech:
+            phrase = bank.phrase(request.speech)
+            assert phrase is not None, request.speech
+            assert phrase.seconds == pytest.approx(LENGTHS.phrase(request.speech), abs=0.002)
+        assert cue_message(request, LENGTHS)["say"] is None, request.speech
