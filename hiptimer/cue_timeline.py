@@ -203,7 +203,7 @@ def _fit_start(line: _Line, tone: Cue, options: Sequence[str], sound: str | None
 
 
 def _fixed(phase: Phase, line: _Line) -> list[TimedCue]:
-    """Place a phase's rep ticks, pips and halfway cue; return them."""
+    """Place a phase's rep ticks, or else its pips; return them."""
     out: list[TimedCue] = []
     seconds = phase.seconds
     if seconds is None:
@@ -291,7 +291,8 @@ def plan_cues(plan: Plan, lengths: ClipLengths | None = None) -> CuePlan:
                 start = CueRequest(tone, sound=phase.sound)
                 if not line.fits(0.0, line.length(start)):
                     start = CueRequest(Cue.REP)
-        line.place(0.0, line.length(start))
+        # What comes later must leave room for the longer of the two starts.
+        line.place(0.0, max(line.length(start), line.length(cold)))
         if phase.halfway and phase.seconds is not None:
             half = _optional(
                 line,
