@@ -35,11 +35,11 @@ from typing import Any
 
 from hiptimer.audio import WorkerPlayer
 from hiptimer.audio.lengths import clip_lengths
-from hiptimer.cue_timeline import plan_cues, run_timeline
-from hiptimer.engine import Event, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import compile_plan
-from hiptimer.results import PlayCue
+from hiptimer.core.cue_timeline import plan_cues, run_timeline
+from hiptimer.core.engine import Event, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import PlayCue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"

@@ -7,6 +7,7 @@ dir), a small file a person can read and edit::
     start_muted = false   # each run starts muted (the m key mutes or unmutes one run)
     audio_offset = 0.0    # seconds to play cues early, for outputs with a delay (Bluetooth: 0.2)
     audio = "auto"        # auto, simpleaudio, command, bell, off (HIPTIMER_AUDIO overrides it)
+    continue_minutes = 5.0  # a run interrupted less than this long ago goes on by its clock
 
 The ``m`` key mutes the run under way only; whether a run starts muted is ``start_muted``. The
 ``mute`` key older versions wrote (when ``m`` was pressed) is read without complaint and ignored,
@@ -35,6 +36,8 @@ AUDIO_MODES = ("auto", "simpleaudio", "command", "bell", "off")
 """Values of ``audio`` (the same as ``HIPTIMER_AUDIO``)."""
 MAX_AUDIO_OFFSET = 2.0
 """The largest audio offset accepted, in seconds."""
+MAX_CONTINUE_MINUTES = 24 * 60.0
+"""The largest ``continue_minutes`` accepted (a day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,9 @@ class Settings:
     """Seconds to play every cue early, to make up for a slow output (Bluetooth: about 0.2)."""
     audio: str = "auto"
     """Which audio backend to use; ``HIPTIMER_AUDIO`` overrides it."""
+    continue_minutes: float = 5.0
+    """A run interrupted (tab or terminal closed) less than this many minutes ago goes on by its
+    clock at the next start, without a question; an older one is offered for resuming. 0: always ask."""
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some settings changed (``settings.with_changes(mute=True)``)."""
@@ -60,6 +66,7 @@ _COMMENTS = {
     "start_muted": "each run starts muted; the m key mutes or unmutes the run under way",
     "audio_offset": f"seconds to play cues early for a slow output (Bluetooth: 0.2; 0-{MAX_AUDIO_OFFSET:g})",
     "audio": "auto, simpleaudio, command, bell or off (HIPTIMER_AUDIO overrides it)",
+    "continue_minutes": "a run interrupted less than this many minutes ago goes on by its clock (0: ask)",
 }
 
 
@@ -85,6 +92,11 @@ def _check(key: str, value: Any) -> tuple[Any, str | None]:
         if number and 0 <= value <= MAX_AUDIO_OFFSET:
             return float(value), None
         return None, f"must be a number of seconds from 0 to {MAX_AUDIO_OFFSET:g}"
+    if key == "continue_minutes":
+        number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if number and 0 <= value <= MAX_CONTINUE_MINUTES:
+            return float(value), None
+        return None, f"must be a number of minutes from 0 to {MAX_CONTINUE_MINUTES:g}"
     if key == "audio":
         if isinstance(value, str) and value.strip().lower() in AUDIO_MODES:
             return value.strip().lower(), None

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hiptimer.cue_timeline import ScheduledCue, plan_cues, run_timeline
-from hiptimer.cues import ClipLengths
-from hiptimer.plan import Plan
+from hiptimer.core.cue_timeline import ScheduledCue, plan_cues, run_timeline
+from hiptimer.core.cues import ClipLengths
+from hiptimer.core.plan import Plan
 
 __all__ = ["cue_lines", "default_lengths"]
 

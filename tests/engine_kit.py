@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from hiptimer.audio.lengths import clip_lengths
-from hiptimer.cues import ClipLengths
-from hiptimer.engine import Event, RunState, Status, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.results import Effect, PhaseFinished, PhaseStarted, PlayCue, RunFinished
+from hiptimer.core.cues import ClipLengths
+from hiptimer.core.engine import Event, RunState, Status, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Plan, compile_plan
+from hiptimer.core.results import Effect, PhaseFinished, PhaseStarted, PlayCue, RunFinished
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 SOUNDS = SESSIONS.parent / "sounds"

@@ -8,7 +8,7 @@ from pathlib import Path
 from hiptimer.audio import make_player
 from hiptimer.audio.lengths import clip_lengths
 from hiptimer.audio.page import PagePlayer, cue_message
-from hiptimer.cues import Cue, CueRequest
+from hiptimer.core.cues import Cue, CueRequest
 
 SOUNDS = Path(__file__).resolve().parent.parent / "sounds"
 LENGTHS = clip_lengths(SOUNDS)

@@ -24,11 +24,11 @@ from hiptimer.audio import NullPlayer, WorkerPlayer, make_player
 from hiptimer.audio import choose as choose_module
 from hiptimer.audio import player as player_module
 from hiptimer.audio.sounds import SoundBank
-from hiptimer.cues import Cue, CueRequest
-from hiptimer.engine import Event, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import compile_plan
-from hiptimer.results import PlayCue
+from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.engine import Event, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import PlayCue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"

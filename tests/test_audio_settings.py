@@ -51,6 +51,8 @@ def test_a_damaged_file_gives_the_defaults_and_a_message_naming_the_line() -> No
         ("audio_offset = 9", "from 0 to 2"),
         ('audio = "loud"', "audio must be one of auto, simpleaudio, command, bell, off"),
         ("volume = 3", "volume is not a setting"),
+        ("continue_minutes = -1", "continue_minutes must be a number of minutes from 0 to 1440"),
+        ('continue_minutes = "5"', "from 0 to 1440"),
     ],
 )
 def test_a_bad_value_keeps_the_rest_and_says_which_key(line: str, says: str) -> None:
@@ -100,3 +102,15 @@ def test_the_mute_key_older_versions_saved_is_ignored_and_dropped_on_the_next_sa
     assert settings == Settings(voice=False, start_muted=False)
     assert save_settings(settings) is None
     assert "mute = " not in path.read_text().replace("start_muted = ", "")
+
+
+def test_how_long_a_run_goes_on_by_its_clock_is_a_setting() -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    assert Settings().continue_minutes == 5.0
+    path.write_text("continue_minutes = 2\n")
+    settings, message = load_settings()
+    assert (settings.continue_minutes, message) == (2.0, None)
+    save_settings(settings.with_changes(continue_minutes=0.0))
+    assert "continue_minutes = 0.0" in path.read_text()
+    assert load_settings()[0].continue_minutes == 0.0

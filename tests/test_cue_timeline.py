@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_properties import PROPERTY_SETTINGS, plans
 
-from hiptimer.cue_timeline import (
+from hiptimer.core.cue_timeline import (
     MARGIN_SECONDS,
     CuePlan,
     ScheduledCue,
@@ -25,11 +25,11 @@ from hiptimer.cue_timeline import (
     plan_cues,
     run_timeline,
 )
-from hiptimer.cues import ClipLengths, Cue
-from hiptimer.engine import Event
-from hiptimer.model import Session
-from hiptimer.plan import PhaseKind, Plan, compile_plan
-from hiptimer.results import PlayCue
+from hiptimer.core.cues import ClipLengths, Cue
+from hiptimer.core.engine import Event
+from hiptimer.core.model import Session
+from hiptimer.core.plan import PhaseKind, Plan, compile_plan
+from hiptimer.core.results import PlayCue
 
 
 def _variants() -> list[tuple[str, dict[str, float]]]:

@@ -11,9 +11,9 @@ from dataclasses import replace
 import pytest
 from engine_kit import T0, FakeRun, plan_of
 
-from hiptimer.engine import BACK_GRACE_SECONDS, Event, Status
-from hiptimer.plan import PhaseKind, Plan
-from hiptimer.results import Outcome, PhaseFinished, PhaseStarted, RunFinished, RunStatus
+from hiptimer.core.engine import BACK_GRACE_SECONDS, Event, Status
+from hiptimer.core.plan import PhaseKind, Plan
+from hiptimer.core.results import Outcome, PhaseFinished, PhaseStarted, RunFinished, RunStatus
 
 EVERY_KIND = plan_of(
     {

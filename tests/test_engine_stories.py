@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from engine_kit import T0, FakeRun, builtin_plan
 
-from hiptimer.engine import Event, Status
-from hiptimer.plan import Side
-from hiptimer.results import Outcome, PhaseFinished, RunStatus
+from hiptimer.core.engine import Event, Status
+from hiptimer.core.plan import Side
+from hiptimer.core.results import Outcome, PhaseFinished, RunStatus
 
 
 def _results_match_the_transcript(run: FakeRun) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from engine_kit import T0, FakeRun, builtin_plan, plan_of, shown
 
-from hiptimer.engine import STALE_CUE_SECONDS, Event, RunState, Status, step
-from hiptimer.results import Effect, PhaseStarted, PlayCue
+from hiptimer.core.engine import STALE_CUE_SECONDS, Event, RunState, Status, step
+from hiptimer.core.results import Effect, PhaseStarted, PlayCue
 
 HOLD_REST_HOLD = plan_of(
     {

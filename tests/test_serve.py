@@ -17,8 +17,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from hiptimer import cli, serve
-from hiptimer.serve import ServeConfig, build_app
+from hiptimer import cli
+from hiptimer.web import serve
+from hiptimer.web.serve import ServeConfig, build_app
 
 TOKEN = "s3cret-token-for-tests"
 NOT_AN_APP = shlex.join([sys.executable, "-c", "pass"])
@@ -319,3 +320,14 @@ async def test_the_page_gets_the_cue_sounds_with_the_token_and_nothing_outside_t
             assert (await client.get(bad)).status in (403, 404), bad
     finally:
         await client.close()
+
+
+async def test_a_websocket_from_another_port_or_scheme_of_this_computer_is_refused(
+    local: TestClient[aiohttp.web.Request, aiohttp.web.Application],
+) -> None:
+    own = local.make_url("/")
+    other_port = own.with_port(own.port + 1 if own.port and own.port < 65535 else 1)
+    for origin in (str(other_port), str(own.with_scheme("https")), "null", "http://127.0.0.1"):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await local.ws_connect("/ws", headers={"Origin": origin})
+        assert refused.value.status == 403, origin

@@ -189,7 +189,7 @@ async def test_the_terminal_bell_becomes_a_beep_in_the_page(tmp_path: Path) -> N
     app.write_text(BELL_APP)
     serve_it = (
         "import shlex, sys\n"
-        "from hiptimer.serve import ServeConfig, run\n"
+        "from hiptimer.web.serve import ServeConfig, run\n"
         f"sys.exit(run(ServeConfig('127.0.0.1', 0, None, shlex.join([sys.executable, {str(app)!r}]))))\n"
     )
     async with (
@@ -270,9 +270,9 @@ def expected_clips() -> list[str]:
 
     from hiptimer.audio.lengths import clip_lengths
     from hiptimer.audio.page import cue_message
-    from hiptimer.cue_timeline import plan_cues, run_timeline
-    from hiptimer.model import Session
-    from hiptimer.plan import compile_plan
+    from hiptimer.core.cue_timeline import plan_cues, run_timeline
+    from hiptimer.core.model import Session
+    from hiptimer.core.plan import compile_plan
 
     sounds = Path(__file__).resolve().parent.parent / "sounds"
     lengths = clip_lengths(sounds)
@@ -342,3 +342,59 @@ async def test_after_one_touch_tap_every_cue_plays_its_clips_on_the_phone(tmp_pa
         assert await page.evaluate("hiptimerBell.rung") == 0, "cues come as clips, not as the bell"
         fetched = [u for u in page.requests if "/sounds/" in u and u.endswith(".wav")]
         assert len(fetched) == len(set(fetched)), "each sound is fetched once"
+
+
+OTHER_SITE = """<!doctype html><title>another site</title><script>
+window.attempts = {};
+for (const [name, url] of Object.entries(TARGETS)) {
+  const socket = new WebSocket(url);
+  socket.onopen = () => { window.attempts[name] = "open"; };
+  socket.onmessage = () => { window.attempts[name] = "received"; };
+  socket.onclose = () => { window.attempts[name] ??= "refused"; };
+}
+</script>"""
+
+
+@contextlib.asynccontextmanager
+async def other_site(targets: dict[str, str]) -> AsyncIterator[str]:
+    """A page on another port of this computer that opens websockets to ``targets``."""
+    from aiohttp import web
+
+    page = OTHER_SITE.replace("TARGETS", json.dumps(targets))
+
+    async def index(request: web.Request) -> web.Response:
+        return web.Response(text=page, content_type="text/html")
+
+    app = web.Application()
+    app.add_routes([web.get("/", index)])
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_page_on_another_port_cannot_open_the_apps_websocket(tmp_path: Path) -> None:
+    async with (
+        served() as open_url,
+        served("--token") as token_url,
+        launch(CHROMIUM or "", tmp_path / "profile") as page,
+    ):
+        # The runner opened the token server once: the browser holds its cookie, which a page on
+        # another port of the same computer would send along too (same site, another origin).
+        await page.navigate(token_url)
+        await wait_for_text(page, "Hill sprints")
+        targets = {
+            "no token": open_url.split("?")[0].replace("http://", "ws://") + "ws",
+            "token": token_url.split("?")[0].replace("http://", "ws://") + "ws",
+        }
+        async with other_site(targets) as elsewhere:
+            await page.navigate(elsewhere)
+            attempts = await page.wait_for(
+                "Object.keys(window.attempts).length == 2 && window.attempts", what="both websockets"
+            )
+    assert attempts == {"no token": "refused", "token": "refused"}

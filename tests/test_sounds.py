@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from hiptimer.audio.sounds import SoundBank, read_wav, slug, speech_parts
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"

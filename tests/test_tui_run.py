@@ -10,10 +10,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
 from tui_kit import T0, FakeClock, RecordingPlayer, entry, follow, make_app, run_screen
 
-from hiptimer.cues import Cue
-from hiptimer.engine import Event, Status
-from hiptimer.ports import MemoryStore
-from hiptimer.results import Outcome, RunStatus
+from hiptimer.core.cues import Cue
+from hiptimer.core.engine import Event, Status
+from hiptimer.core.ports import MemoryStore
+from hiptimer.core.results import Outcome, RunStatus
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.help import HelpScreen

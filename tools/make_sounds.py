@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hiptimer.audio.sounds import VOICE_DIR, slug, speech_parts  # noqa: E402
-from hiptimer.cue_timeline import all_phrases  # noqa: E402
-from hiptimer.cues import Cue  # noqa: E402
-from hiptimer.model import Session  # noqa: E402
-from hiptimer.plan import compile_plan  # noqa: E402
+from hiptimer.core.cue_timeline import all_phrases  # noqa: E402
+from hiptimer.core.cues import Cue  # noqa: E402
+from hiptimer.core.model import Session  # noqa: E402
+from hiptimer.core.plan import compile_plan  # noqa: E402
 
 RATE = 22050
 """Tone sample rate."""
@@ -236,7 +236,8 @@ def render_part(text: str, path: Path, espeak: str, sox: str) -> None:
     """Speak one part into ``path``: espeak-ng, then trim, normalize and downsample with sox."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
-        subprocess.run([espeak, *ESPEAK_ARGS, "-w", str(raw), text], check=True)
+        # "--" ends the options: a part is always spoken, never read as one.
+        subprocess.run([espeak, *ESPEAK_ARGS, "-w", str(raw), "--", text], check=True)
         # Trim silence from the start, reverse, trim the (former) end and fade it out, reverse
         # back, fade in. Each fade is a fade-in, so sox needs no length, which it lacks by then.
         effects = ["silence", "1", "0.02", "0.5%", "reverse", "silence", "1", "0.02", "0.5%"]

@@ -15,7 +15,7 @@ are noise):
 4. **Tones are never cut.** A playing tone always ends (tones are well under a second).
 
 The cues themselves are planned so that none starts while another plays
-(:mod:`hiptimer.cue_timeline`, from the clips' lengths); these rules are the safety net for what
+(:mod:`hiptimer.core.cue_timeline`, from the clips' lengths); these rules are the safety net for what
 no plan knows: a runner pressing *done* while a phrase is still being said, a phrase from a speech
 engine longer than its estimate. Then the phrase stops at the next pip or phrase, and the pips
 sound clean and on time.
@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 __all__ = ["GRACE_SECONDS", "LATE_PHRASE_SECONDS", "LATE_TONE_SECONDS", "Channel", "Item"]
 

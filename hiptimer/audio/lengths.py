@@ -1,7 +1,7 @@
 """How long each cue sound plays, read from the WAV files' headers, for the cue planner.
 
-The core plans cues on a timeline (:mod:`hiptimer.cue_timeline`) from these lengths, handed to it
-as data (:class:`~hiptimer.cues.ClipLengths`); it never opens a file. The user's sounds folder is
+The core plans cues on a timeline (:mod:`hiptimer.core.cue_timeline`) from these lengths, handed to it
+as data (:class:`~hiptimer.core.cues.ClipLengths`); it never opens a file. The user's sounds folder is
 read after the built-in one, so a re-recorded part counts with its own length.
 """
 
@@ -12,7 +12,7 @@ import wave
 from pathlib import Path
 
 from hiptimer.audio.sounds import VOICE_DIR
-from hiptimer.cues import ClipLengths
+from hiptimer.core.cues import ClipLengths
 
 __all__ = ["clip_lengths", "wav_seconds"]
 

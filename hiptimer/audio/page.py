@@ -9,7 +9,7 @@ each) and plays them with Web Audio, the same tones and spoken parts the termina
 
 ``clips`` are paths under the server's ``/sounds/`` with the second each starts at, after the
 first: the cue's tone (or the session's own sound), then the words, part by part, as
-:func:`hiptimer.cues.part_files` finds them. Words with no recording go in ``say``, for the
+:func:`hiptimer.core.cues.part_files` finds them. Words with no recording go in ``say``, for the
 browser's own speech, if it has one.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hiptimer.audio.sounds import VOICE_DIR
-from hiptimer.cues import ClipLengths, CueRequest, part_files, speech_parts
+from hiptimer.core.cues import ClipLengths, CueRequest, part_files, speech_parts
 
 __all__ = ["OSC_CODE", "OSC_TAG", "PagePlayer", "cue_message", "cue_sequence"]
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from hiptimer.cues import ClipLengths, CueRequest
+from hiptimer.core.cues import ClipLengths, CueRequest
 
 __all__ = ["WorkerPlayer"]
 

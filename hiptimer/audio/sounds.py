@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from hiptimer.cues import PART_GAP_SECONDS, WORD_GAP_SECONDS, Cue, part_files, slug, speech_parts
+from hiptimer.core.cues import PART_GAP_SECONDS, WORD_GAP_SECONDS, Cue, part_files, slug, speech_parts
 
 __all__ = [
     "MAX_CUSTOM_SECONDS",
@@ -234,7 +234,8 @@ def _name_problem(name: str) -> str | None:
         return "sound name is empty"
     if "\\" in name or PureWindowsPath(name).drive or PurePosixPath(name).is_absolute():
         return f"sound {name!r} must be a file name inside the sounds folder, not a path"
-    parts = PurePosixPath(name).parts
+    # Split by hand: PurePosixPath drops "." parts, so "./mine.wav" would pass as "mine.wav".
+    parts = name.split("/")
     if any(p in ("..", ".") for p in parts):
         return f"sound {name!r} must not contain '..' or '.': only files inside the sounds folder are used"
     if not name.lower().endswith(".wav"):
@@ -321,7 +322,7 @@ class SoundBank:
         return any((folder / VOICE_DIR / f"{stem}.wav").is_file() for folder in self._folders())
 
     def part_paths(self, text: str) -> list[Path] | None:
-        """The recordings that say one part (see :func:`hiptimer.cues.part_files`), or None."""
+        """The recordings that say one part (see :func:`hiptimer.core.cues.part_files`), or None."""
         stems = part_files(text, self.has_part)
         if stems is None:
             return None

@@ -40,7 +40,7 @@ from hiptimer.audio.channel import Channel, Item
 from hiptimer.audio.outputs import PLAYER_COMMANDS, Handle, Output, ProcessHandle, choose_output
 from hiptimer.audio.sounds import Clip, SoundBank
 from hiptimer.audio.speech import SpeechEngine, find_speech_engine
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 __all__ = ["SpeakCommand", "Worker", "main"]
 

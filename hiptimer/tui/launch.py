@@ -14,8 +14,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from hiptimer.catalog import SessionNotFoundError, load_catalog
-from hiptimer.ports import CuePlayer, RunStore
+from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
+from hiptimer.core.ports import CuePlayer, RunStore
+from hiptimer.core.printable import escape
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -47,12 +48,12 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         try:
             start = catalog.find(session)
         except SessionNotFoundError as exc:
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
             return 1
     notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode = _settings()
+    settings_note, muted, voice, offset, audio_mode, continue_minutes = _settings()
     if settings_note:
         notices.append(settings_note)
     store, store_note = _store()
@@ -82,6 +83,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
+        continue_minutes=continue_minutes,
     )
     ring.append(app.bell)
     out.append(partial(_write, app))
@@ -89,18 +91,19 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     return app.return_code or 0
 
 
-def _settings() -> tuple[str | None, bool, bool, float, str | None]:
-    """The user's settings: a notice if they could not all be read, start muted, voice, offset, mode."""
+def _settings() -> tuple[str | None, bool, bool, float, str | None, float]:
+    """The user's settings: a notice if they could not all be read, start muted, voice, offset,
+    mode, and how many minutes a run interrupted goes on by its clock."""
     from hiptimer.settings import load_settings
 
     settings, note = load_settings()
     mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
-    return note, settings.start_muted, settings.voice, settings.audio_offset, mode
+    return note, settings.start_muted, settings.voice, settings.audio_offset, mode, settings.continue_minutes
 
 
 def _store() -> tuple[RunStore, str | None]:
     """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice."""
-    from hiptimer.store import open_store
+    from hiptimer.history.store import open_store
 
     return open_store()
 
