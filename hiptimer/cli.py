@@ -236,6 +236,8 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
         return 1
     session = entry.session
     plan = compile_plan(session, hooks.targets(session))
+    if getattr(args, "cues", False):
+        return _show_cues(plan)
     print(escape(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})"))
     if session.description:
         print(_wrap(session.description, ""))
@@ -405,9 +407,7 @@ _COMMANDS = (
         "show",
         "show a session's plan for today, phase by phase, with its total time",
         _show,
-        lambda p: p.add_argument(
-            "session", metavar="SESSION", help="a session id, or the path of a .toml file"
-        ),
+        lambda p: _show_arguments(p),
     ),
     _Command("run", "start the app straight into a session", _run, _run_arguments),
     _Command(
@@ -440,6 +440,28 @@ _COMMANDS = (
         _import_arguments,
     ),
 )
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session id, or the path of a .toml file")
+    parser.add_argument(
+        "--cues",
+        action="store_true",
+        help="list every cue of today's plan instead: when it plays, its tone and its words",
+    )
+
+
+def _show_cues(plan: Plan) -> int:
+    """``show --cues``: the header, then one line per cue (see :mod:`hiptimer.show_cues`)."""
+    from hiptimer.settings import load_settings
+    from hiptimer.show_cues import cue_lines, default_lengths
+
+    settings, _ = load_settings()
+    targets = ", ".join(f"{name} = {value:g}" for name, value in plan.targets.items())
+    print(f"{plan.session_name}  ({plan.session_id}{': ' + targets if targets else ''}): every cue, in order")
+    for line in cue_lines(plan, default_lengths(), voice=settings.voice):
+        print(line)
+    return 0
 
 
 # -- output helpers ----------------------------------------------------------------------------

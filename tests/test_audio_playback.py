@@ -70,9 +70,10 @@ def expected_frames(requests: list[CueRequest], voice: bool = True) -> bytes:
     bank = SoundBank(SOUNDS)
     out = b""
     for r in requests:
-        tone = bank.tone(r.cue)
-        assert tone is not None
-        out += tone.frames
+        if r.tone:
+            tone = bank.tone(r.cue)
+            assert tone is not None
+            out += tone.frames
         if voice and r.speech:
             phrase = bank.phrase(r.speech)
             assert phrase is not None, r.speech
@@ -171,7 +172,7 @@ def test_a_whole_session_plays_the_right_cues_in_order_through_simpleaudio(
     assert [c.cue for c in cues] == [
         Cue.GET_READY,
         *countdown,
-        Cue.GO,
+        Cue.WORK,
         *countdown,
         Cue.LAST_ONE,
         *countdown,

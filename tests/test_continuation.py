@@ -60,7 +60,7 @@ def test_the_run_then_goes_on_as_if_it_had_never_stopped() -> None:
     lines = [describe(e, plan, origin=MONO) for e in effects]
     assert f"80 end #{rest} completed 180s" in lines
     assert f"80 start #{rest + 1} Sprint uphill" in lines
-    assert any(isinstance(e, PlayCue) and e.request.cue is Cue.GO for e in effects), lines
+    assert any(isinstance(e, PlayCue) and e.request.cue is Cue.WORK for e in effects), lines
 
 
 def test_a_phase_that_would_have_ended_meanwhile_has_ended_and_an_open_step_waits() -> None:

@@ -158,9 +158,10 @@ async def test_a_phone_opens_the_app_taps_a_session_runs_it_and_presses_done(tmp
 
         await page.press("Enter")  # done: the open step ends, and with it the session
         await wait_for_text(page, "Press done at the bottom of the hill.", gone=True)
-        summary = await wait_for_text(page, "Browser check")
+        await wait_for_text(page, "Browser check: complete")
+        # The summary lists the steps (its table may be drawn a moment after its title).
+        await wait_for_text(page, "Walk back")
         await page.screenshot(ARTIFACTS / "serve-summary.png")
-        assert "Walk back" in summary, "the summary lists the steps"
         assert_stayed_on_this_computer(page, port)
     assert (Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3").is_file(), "the run was saved"
 
@@ -204,6 +205,143 @@ async def test_the_terminal_bell_becomes_a_beep_in_the_page(tmp_path: Path) -> N
         bell = await page.wait_for("hiptimerBell.rung > 0 && hiptimerBell", what="the bell")
         assert bell["audio"] == "running"
         assert bell["played"] == 1
+
+
+CUES_SESSION = """\
+id = "browser-cues"
+name = "Browser cues"
+description = "A short session whose every cue the phone must play."
+get_ready = 5
+
+[[steps]]
+type = "hold"
+name = "Toe-touches"
+cue = "toe touches"
+seconds = 10
+
+[[steps]]
+type = "open"
+name = "Walk down"
+cue = "walk down"
+estimate_seconds = 10
+"""
+
+# Installed before the page's scripts: records which fetched file each started sound came from.
+AUDIO_PROBE = """(() => {
+  const urls = new WeakMap();
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const response = await nativeFetch(input, init);
+    const path = new URL(typeof input === "string" ? input : input.url, location.href).pathname;
+    const read = response.arrayBuffer.bind(response);
+    response.arrayBuffer = async () => { const data = await read(); urls.set(data, path); return data; };
+    return response;
+  };
+  window.audioProbe = { contexts: 0, started: [] };
+  const Native = window.AudioContext;
+  window.AudioContext = class extends Native {
+    constructor(...args) { super(...args); window.audioProbe.contexts += 1; }
+    decodeAudioData(data, ...rest) {
+      const path = urls.get(data);
+      return super.decodeAudioData(data, ...rest).then((buffer) => {
+        buffer.probePath = path;
+        return buffer;
+      });
+    }
+    createBufferSource() {
+      const source = super.createBufferSource();
+      const context = this;
+      const start = source.start.bind(source);
+      source.start = (...args) => {
+        if (source.buffer && source.buffer.probePath) {
+          window.audioProbe.started.push([source.buffer.probePath.replace("/sounds/", ""), context.state]);
+        }
+        return start(...args);
+      };
+      return source;
+    }
+  };
+})();"""
+
+
+def expected_clips() -> list[str]:
+    """Every clip of a whole run of CUES_SESSION, in order, as the app plans and sends them."""
+    import tomllib
+
+    from hiptimer.audio.lengths import clip_lengths
+    from hiptimer.audio.page import cue_message
+    from hiptimer.core.cue_timeline import plan_cues, run_timeline
+    from hiptimer.core.model import Session
+    from hiptimer.core.plan import compile_plan
+
+    sounds = Path(__file__).resolve().parent.parent / "sounds"
+    lengths = clip_lengths(sounds)
+    plan = compile_plan(Session.model_validate(tomllib.loads(CUES_SESSION)))
+    clips: list[str] = []
+    for cue in run_timeline(plan, plan_cues(plan, lengths)):
+        clips += [path for path, _ in cue_message(cue.request, lengths)["clips"]]
+    return clips
+
+
+async def test_after_one_touch_tap_every_cue_plays_its_clips_on_the_phone(tmp_path: Path) -> None:
+    sessions = Path(os.environ["HIPTIMER_SESSIONS_DIR"])
+    sessions.mkdir(parents=True, exist_ok=True)
+    (sessions / "browser-cues.toml").write_text(CUES_SESSION)
+    expected = expected_clips()
+    assert "voice/toe-touches.wav" in expected and "hold.wav" in expected and "easy.wav" in expected
+    async with (
+        served() as url,
+        launch(
+            CHROMIUM or "",
+            tmp_path / "profile",
+            width=PHONE_WIDTH,
+            height=PHONE_HEIGHT,
+            sound_needs_a_tap=True,
+        ) as page,
+    ):
+        await page.send("Page.addScriptToEvaluateOnNewDocument", source=AUDIO_PROBE)
+        await page.send("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=5)
+        await page.navigate(url)
+        await wait_for_text(page, "Browser cues")
+        hint = "(h => (h.hidden ? '' : h.textContent))(document.getElementById('sound-hint'))"
+        assert await page.evaluate(hint) == "Tap for sound"
+        assert await page.evaluate("hiptimerBell.audio") == "locked"
+
+        # A finger down is not yet a tap: the browser does not let it start sound.
+        lines = (await screen(page)).splitlines()
+        row = next(i for i, line in enumerate(lines) if "Browser cues" in line)
+        left, top, cell_width, cell_height = await page.evaluate(
+            """(() => { const r = document.querySelector(".xterm-screen").getBoundingClientRect();
+            return [r.left, r.top, r.width / hiptimerTerminal.cols, r.height / hiptimerTerminal.rows]; })()"""
+        )
+        x = left + (lines[row].index("Browser cues") + 6) * cell_width
+        y = top + (row + 0.5) * cell_height
+        await page.send("Input.dispatchTouchEvent", type="touchStart", touchPoints=[{"x": x, "y": y}])
+        await asyncio.sleep(0.3)
+        assert await page.evaluate("hiptimerBell.audio") == "locked"
+        await page.send("Input.dispatchTouchEvent", type="touchEnd", touchPoints=[])
+        await page.wait_for("hiptimerBell.audio === 'running'", what="sound unlocked by the tap")
+        assert await page.evaluate(hint) == ""
+
+        await wait_for_text(page, "A short session whose every cue")
+        await page.press("Enter")  # start it
+        await wait_for_text(page, "Walk down", timeout=40)
+        before_done = expected.index("easy.wav") + 1
+        await page.wait_for(
+            f"audioProbe.started.length >= {before_done + 1}", timeout=40, what="the walk-down's clips"
+        )
+        await page.press("Enter")  # done: the open step ends, and with it the session
+        await page.wait_for(f"audioProbe.started.length >= {len(expected)}", timeout=20, what="every clip")
+        await asyncio.sleep(0.5)
+        started = await page.evaluate("audioProbe.started")
+        assert [path for path, _ in started] == expected
+        assert {state for _, state in started} == {"running"}
+        assert await page.evaluate("audioProbe.contexts") == 1
+        received = await page.evaluate("hiptimerCues.received")
+        assert received[:2] == ["get-ready", "pip"] and "hold" in received and received[-1] == "done"
+        assert await page.evaluate("hiptimerBell.rung") == 0, "cues come as clips, not as the bell"
+        fetched = [u for u in page.requests if "/sounds/" in u and u.endswith(".wav")]
+        assert len(fetched) == len(set(fetched)), "each sound is fetched once"
 
 
 OTHER_SITE = """<!doctype html><title>another site</title><script>

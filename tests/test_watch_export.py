@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Any, cast
 
@@ -10,6 +11,7 @@ from garmin_fit_sdk import Decoder, Stream
 
 from hiptimer.catalog.sessions import load_catalog
 from hiptimer.cli import main
+from hiptimer.core.model import Session
 from hiptimer.core.plan import PhaseKind, compile_plan
 from hiptimer.export.program import NAME_BYTES, NOTES_BYTES, Duration, build_program, clip
 from hiptimer.export.workout_file import sport_for
@@ -173,10 +175,17 @@ def test_long_names_are_cut_at_a_whole_character_within_the_limit() -> None:
     assert clip("Short", NAME_BYTES) == "Short"
 
 
+def hills_from(repeats: int) -> Session:
+    """The hill sprints, starting at ``repeats`` (a plan never goes below a progression's start)."""
+    text = load_catalog().find("hill-sprints").path.read_text()
+    return Session.model_validate(tomllib.loads(text.replace("start = 4", f"start = {repeats}", 1)))
+
+
 def test_two_rounds_with_a_rest_between_need_no_repeat_step() -> None:
-    entry = load_catalog().find("hill-sprints")
-    plan = compile_plan(entry.session, {"repeats": 2})
-    program = build_program(plan, sport_for(entry.session))
+    session = hills_from(2)
+    plan = compile_plan(session, {"repeats": 2})
+    assert len([p for p in plan.phases if p.label == "Sprint uphill"]) == 2
+    program = build_program(plan, sport_for(session))
     assert [s.name for s in program.steps] == [
         "Sprint uphill",
         "Walk down",
@@ -189,9 +198,10 @@ def test_two_rounds_with_a_rest_between_need_no_repeat_step() -> None:
 
 @pytest.mark.parametrize("repeats", range(1, 13))
 def test_the_watch_runs_the_plans_phases_in_order_at_every_target(repeats: int) -> None:
-    entry = load_catalog().find("hill-sprints")
-    plan = compile_plan(entry.session, {"repeats": repeats})
-    program = build_program(plan, sport_for(entry.session))
+    session = hills_from(repeats)
+    plan = compile_plan(session, {"repeats": repeats})
+    assert len([p for p in plan.phases if p.label == "Sprint uphill"]) == repeats
+    program = build_program(plan, sport_for(session))
     ran = [program.steps[i] for i in program.executed()]
     assert [s.name for s in ran] == [p.label for p in plan.phases]
     assert [s.seconds for s in ran] == [p.seconds for p in plan.phases]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.cues import ClipLengths, Cue, CueRequest
 from hiptimer.core.engine import Event, RunState, Status, run_at, step
 from hiptimer.core.live import LivePosition
 from hiptimer.core.plan import PhaseKind, Plan
@@ -69,6 +69,7 @@ def continue_run(
     now: float,
     wall_now: float,
     first_index: int | None = None,
+    lengths: ClipLengths | None = None,
 ) -> tuple[RunState, tuple[Effect, ...]]:
     """The run at ``position``, gone on by the clock to ``wall_now``.
 
@@ -78,6 +79,7 @@ def continue_run(
         now: The monotonic reading the returned state is on (the caller's clock, now).
         wall_now: The wall clock now, seconds since the epoch.
         first_index: How far back *back* may go (default: the position's phase).
+        lengths: How long each cue's clips play (see :func:`~hiptimer.core.engine.new_run`).
 
     Returns:
         The state, and the effects of catching up: each phase that ended meanwhile is finished at
@@ -95,6 +97,7 @@ def continue_run(
         counting_down=position.counting_down,
         reps=position.reps,
         first_index=first_index,
+        lengths=lengths,
         now=now,
     )
     return step(state, Event.TICK, now)

@@ -250,6 +250,8 @@ class OpenStep(_StepBase, _SetsMixin):
     type: Literal["open"]
     estimate_seconds: Seconds = 60
     """The seconds assumed when estimating the session's length."""
+    effort: Literal["easy", "hard"] = "easy"
+    """How hard it is: an easy step (walk down, jog forward) starts with its own tone."""
 
 
 class RepeatStep(_StepBase):

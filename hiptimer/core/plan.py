@@ -104,6 +104,10 @@ class Phase:
     """A custom WAV to play as the phase starts."""
     last_round: bool = False
     """True on the first phase of the last round of a repeat block of two or more rounds."""
+    first_of_round: bool = False
+    """True on the first phase of each round of a repeat block of two or more rounds."""
+    easy: bool = False
+    """An easy effort (walk down, jog back): an open step, unless its file says it is hard."""
     step_path: str = ""
     """Where in the file the phase comes from, such as ``steps[1].steps[0]``."""
     progression: str | None = None
@@ -399,8 +403,11 @@ class _Builder:
             for r in range(1, times + 1):
                 first = len(self.phases)
                 self.steps(step.steps, f"{path}.steps", (*rounds, (r, times)))
-                if r == times and times >= 2 and first < len(self.phases):
-                    self.phases[first] = _replace(self.phases[first], last_round=True)
+                if times >= 2 and first < len(self.phases):
+                    phase = self.phases[first]
+                    self.phases[first] = _replace(
+                        phase, first_of_round=True, last_round=phase.last_round or r == times
+                    )
                 if r < times and step.rest_between > 0:
                     self.rest(step.rest_between, path, (*rounds, (r, times)), "rest_between")
             return
@@ -488,6 +495,7 @@ class _Builder:
                 speech=_speech(spoken, side, None),
                 seconds=None,
                 estimate_seconds=step.estimate_seconds,
+                easy=step.effort == "easy",
                 **common,
             )
 

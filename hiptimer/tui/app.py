@@ -111,8 +111,7 @@ class HiptimerApp(AppParts):
         start: A session to start at once (``hiptimer run SESSION``); None opens at home.
         boottime: A clock that keeps counting through a sleep (default: CLOCK_BOOTTIME).
         wall_clock: The current date and time, timezone-aware (default: now in UTC).
-        muted: Whether cues start muted.
-        on_mute_change: Called (on a worker thread) with the new setting when ``m`` is pressed.
+        muted: Whether each run starts with its cues muted (the ``start_muted`` setting).
         theme: A Textual theme name, such as "textual-dark".
         notices: One-line messages to show once at start (history in memory, settings unreadable).
         audio_notice: Which audio output plays the cues, shown briefly at start.
@@ -139,7 +138,6 @@ class HiptimerApp(AppParts):
         boottime: Clock | None = None,
         wall_clock: Callable[[], datetime] | None = None,
         muted: bool = False,
-        on_mute_change: Callable[[bool], None] | None = None,
         theme: str | None = None,
         notices: Sequence[str] = (),
         audio_notice: str | None = None,
@@ -155,7 +153,8 @@ class HiptimerApp(AppParts):
         self.wall_clock = wall_clock or _utc_now
         self.store_worker = StoreWorker(store, on_error=self._store_failed)
         self.set_reactive(HiptimerApp.muted, muted)
-        self._on_mute_change = on_mute_change
+        self.start_muted = muted
+        """Whether each run starts muted; ``m`` changes only the run under way."""
         self._start = start
         self._notices = tuple(notices)
         self._audio_notice = audio_notice
@@ -431,6 +430,12 @@ class HiptimerApp(AppParts):
         if self.run_screen is not None:
             return
         self.last_session_id = start.plan.session_id
+        self.muted = self.start_muted  # a mute lasts for the run it was pressed in
+        if self.muted:
+            self.notify(
+                "Sound is off: runs start muted (start_muted in settings.toml). Press m for sound.",
+                timeout=NOTICE_SECONDS,
+            )
         controller = RunController(
             start,
             clock=self.clock,
@@ -463,11 +468,9 @@ class HiptimerApp(AppParts):
     # -- settings and errors -----------------------------------------------------------------
 
     def toggle_mute(self) -> None:
-        """Mute or unmute the cues, and remember it if a settings store was given."""
+        """Mute or unmute the cues of the run under way (the next run starts as the settings say)."""
         self.muted = not self.muted
         self.notify("Cues muted" if self.muted else "Cues on", timeout=MUTE_NOTICE_SECONDS)
-        if self._on_mute_change is not None:
-            self.run_worker(partial(self._on_mute_change, self.muted), thread=True, group="settings")
 
     def _store_failed(self, error: BaseException) -> None:
         if self._store_error_shown:

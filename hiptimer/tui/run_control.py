@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hiptimer.core.continuation import LivePosition, continue_run, position_of, resumed_cue, resumed_text
-from hiptimer.core.cues import CueRequest
+from hiptimer.core.cues import ClipLengths, CueRequest
 from hiptimer.core.engine import Event, RunState, Status, new_run, step
 from hiptimer.core.plan import Plan
 from hiptimer.core.ports import Clock, CuePlayer, RunStore
@@ -79,7 +79,13 @@ class RunController:
         on_elsewhere: Callable[[], None] | None = None,
     ) -> None:
         self.start_info = start
-        self.state: RunState = new_run(start.plan, first_index=start.first_index)
+        # The cues are planned from the lengths of the clips this player plays, when it knows them.
+        lengths = getattr(player, "clip_lengths", None)
+        self.state: RunState = new_run(
+            start.plan,
+            first_index=start.first_index,
+            lengths=lengths if isinstance(lengths, ClipLengths) else None,
+        )
         self.slept = False
         """Whether the current pause was made by a sleep rather than the runner."""
         self.interrupted = False
@@ -143,7 +149,12 @@ class RunController:
     def _go_on(self, live: LivePosition, now: float) -> tuple[Effect, ...]:
         """Pick the run up where its clock says it is now; say so in words and speech."""
         self.state, effects = continue_run(
-            self.plan, live, now=now, wall_now=self._wall0.timestamp(), first_index=live.index
+            self.plan,
+            live,
+            now=now,
+            wall_now=self._wall0.timestamp(),
+            first_index=live.index,
+            lengths=self.state.cue_plan.lengths,
         )
         for effect in effects:
             self._carry_out(effect)

@@ -10,9 +10,11 @@ needs:
 * a page that works offline: textual-serve's own page pulls a font from the internet; ours uses
   the copy of Roboto Mono that textual-serve ships, and a Content-Security-Policy that allows
   nothing but this server.
-* sound on the phone: the served app rings the terminal bell for each cue
-  (``HIPTIMER_AUDIO=bell``); the page turns each bell into a short beep with Web Audio (and a
-  buzz where the phone can vibrate). The computer running the server stays silent.
+* sound on the phone: the served app sends each cue to the page as an escape sequence naming
+  the clips to play (``HIPTIMER_AUDIO=web``, :mod:`hiptimer.audio.page`); the page fetches those
+  WAVs from ``/sounds/`` once each and plays them with Web Audio, with a buzz by kind where the
+  phone can vibrate. The terminal bell (rung by anything else) is a short beep. The computer
+  running the server stays silent.
 * a screen that stays on: a phone that locks drops the connection (the run goes on by its clock
   all the same, see :mod:`hiptimer.core.continuation`). The page holds a Screen Wake Lock where the
   browser allows one, and otherwise plays a tiny muted video (:mod:`hiptimer.web.video`).
@@ -36,6 +38,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from aiohttp import web
@@ -132,13 +135,13 @@ def app_command(session: str | None = None, python: str = sys.executable) -> str
 
 
 def served_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment for the served app: cues ring the bell (the page beeps) unless audio is off.
+    """The environment for the served app: cues play in the page (``web``) unless audio is off.
 
     The app's own players would sound on the computer running the server, not on the phone.
     """
     env = dict(environ)
     if env.get("HIPTIMER_AUDIO", "").strip().lower() != "off":
-        env["HIPTIMER_AUDIO"] = "bell"
+        env["HIPTIMER_AUDIO"] = "web"
     return env
 
 
@@ -171,12 +174,18 @@ def page_url(host: str, port: int, token: str | None) -> str:
 # -- the web application -------------------------------------------------------------------------
 
 
-def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web.Application:
-    """The aiohttp application: the page, its assets, and one app process per websocket.
+def build_app(
+    config: ServeConfig,
+    *,
+    log: Callable[[str], None] = print,
+    sounds: tuple[Path, Path | None] | None = None,
+) -> web.Application:
+    """The aiohttp application: the page, its assets, the cue sounds, and one app process per websocket.
 
     Args:
         config: What to serve and how to guard it.
         log: Where one-line notices go (a tab connected, a request refused).
+        sounds: The built-in and the user's sounds folders (default: the app's own).
 
     Returns:
         The application, ready for an aiohttp runner.
@@ -235,6 +244,7 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
         return response
 
     app = web.Application(middlewares=[_guard(config, log)])
+    app.add_routes(_sound_routes(sounds))
     app.add_routes(
         [
             web.get("/", index),
@@ -247,6 +257,44 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
     )
     app.on_shutdown.append(close_sessions)
     return app
+
+
+def _sound_routes(sounds: tuple[Path, Path | None] | None) -> list[web.RouteDef]:
+    """``/sounds/index.json`` (every clip the page may play) and ``/sounds/NAME.wav`` (one clip).
+
+    The user's folder is searched before the built-in one, as the terminal's player does; only
+    ``.wav`` files inside the two folders are served (:func:`hiptimer.audio.resolve_sound`).
+    """
+    from hiptimer.audio.sounds import VOICE_DIR, resolve_sound
+
+    def folders() -> tuple[Path, Path]:
+        if sounds is not None and sounds[1] is not None:
+            return sounds[0], sounds[1]
+        from hiptimer import locations, resources
+
+        return (sounds[0] if sounds else resources.sounds_dir()), locations.user_sounds_dir()
+
+    async def index(request: web.Request) -> web.StreamResponse:
+        builtin, user = folders()
+        names: set[str] = set()
+        for folder in (builtin, user):
+            for pattern in ("*.wav", f"{VOICE_DIR}/*.wav"):
+                names.update(p.relative_to(folder).as_posix() for p in folder.glob(pattern))
+        response = web.json_response(sorted(names))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def clip(request: web.Request) -> web.StreamResponse:
+        builtin, user = folders()
+        try:
+            path = resolve_sound(request.match_info["name"], builtin, user)
+        except ValueError:
+            raise web.HTTPNotFound(text="hiptimer: no such sound\n") from None
+        response = web.FileResponse(path, headers={"Content-Type": "audio/wav"})
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    return [web.get("/sounds/index.json", index), web.get(r"/sounds/{name:.+\.wav}", clip)]
 
 
 def _guard(config: ServeConfig, log: Callable[[str], None]) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -465,32 +513,123 @@ _PAGE = """<!DOCTYPE html>
       }
     </style>
     <script nonce="{{nonce}}">
-      // The terminal bell, as a beep: the served app rings it for each cue. A browser lets a page
-      // play sound only after the user has touched it, so the first tap or key press unlocks it.
+      // --- sound: the app's cues and the terminal bell, played on this device ------------------
+      // The served app writes each cue as ESC ] 7791 ; hiptimer-cue ; {json} BEL into its output
+      // (hiptimer/audio/page.py): the clips to play, each at its second. This script takes those
+      // out of the websocket's data, fetches each WAV from /sounds/ once, and plays them with Web
+      // Audio; a bell (BEL outside an escape string) is a short beep. A browser plays sound only
+      // after a tap or a key: the first touchend, click or key press unlocks it (touchstart and
+      // pointerdown do not count as activation on phones), and until then a "Tap for sound" label
+      // says so. Each kind of cue buzzes its own pattern where the phone can vibrate.
       (() => {
         const bell = { rung: 0, played: 0, audio: "locked" };
+        const cues = { received: [], started: [], vibrated: [] };
         window.hiptimerBell = bell;
+        window.hiptimerCues = cues;
+        const Context = window.AudioContext || window.webkitAudioContext;
         let context = null;
-        const unlock = () => {
-          const Context = window.AudioContext || window.webkitAudioContext;
-          if (!Context) { bell.audio = "unsupported"; return; }
-          if (!context) context = new Context();
-          if (context.state === "suspended") context.resume();
-          context.onstatechange = () => { bell.audio = context.state; };
-          bell.audio = context.state;
+        let hint = null;
+        const showHint = () => {
+          if (hint) hint.hidden = bell.audio === "running" || bell.audio === "unsupported";
         };
-        for (const type of ["pointerdown", "touchstart", "keydown"]) {
+        document.addEventListener("DOMContentLoaded", () => {
+          hint = document.createElement("div");
+          hint.id = "sound-hint";
+          hint.textContent = "Tap for sound";
+          hint.setAttribute("role", "status");
+          hint.style.cssText = "position:fixed;top:0;right:0;z-index:20;padding:8px 14px;" +
+            "background:#5e0ba7;color:#fff;font:15px 'Roboto Mono',monospace;pointer-events:none;";
+          document.body.appendChild(hint);
+          showHint();
+        });
+        // Every WAV is fetched once (all of them as the page loads) and decoded once unlocked.
+        const fetched = new Map();
+        const decoded = new Map();
+        const fetchClip = (path) => {
+          if (!fetched.has(path)) {
+            fetched.set(path, fetch("/sounds/" + path, { credentials: "same-origin" })
+              .then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null));
+          }
+          return fetched.get(path);
+        };
+        const clip = (path) => {
+          if (!decoded.has(path)) {
+            decoded.set(path, fetchClip(path)
+              .then((data) => (data ? context.decodeAudioData(data) : null)).catch(() => null));
+          }
+          return decoded.get(path);
+        };
+        fetch("/sounds/index.json", { credentials: "same-origin" })
+          .then((r) => (r.ok ? r.json() : [])).then((paths) => paths.forEach(fetchClip))
+          .catch(() => {});
+        const unlock = () => {
+          if (!Context) { bell.audio = "unsupported"; showHint(); return; }
+          if (!context) {
+            context = new Context();
+            context.onstatechange = () => { bell.audio = context.state; showHint(); };
+            for (const path of fetched.keys()) clip(path);
+          }
+          if (context.state !== "running") context.resume().catch(() => {});
+          // A silent sound started inside the tap is what some phones need to open the output.
+          const silence = context.createBufferSource();
+          silence.buffer = context.createBuffer(1, 1, 22050);
+          silence.connect(context.destination);
+          silence.start(0);
+          bell.audio = context.state;
+          showHint();
+        };
+        for (const type of ["touchend", "click", "keydown"]) {
           window.addEventListener(type, unlock, { capture: true, passive: true });
         }
+        const VIBRATE = {
+          "get-ready": [100, 100, 100], go: [150], work: [250, 80, 250], hold: [500], easy: [80],
+          rest: [60, 60, 60], switch: [100, 50, 100, 50, 100], pip: [40], rep: [15],
+          halfway: [60, 120, 60], "last-one": [250, 80, 250, 80, 250], done: [600],
+          soon: [50, 50, 50, 50, 50],
+        };
+        const vibrate = (cue) => {
+          const pattern = VIBRATE[cue];
+          const active = navigator.userActivation && navigator.userActivation.hasBeenActive;
+          if (pattern && navigator.vibrate && active) {
+            navigator.vibrate(pattern);
+            cues.vibrated.push(cue);
+          }
+        };
+        let playing = [];
+        const play = (message) => {
+          cues.received.push(message.cue);
+          vibrate(message.cue);
+          if (!context || context.state !== "running") return;
+          // A new cue stops words still going from an earlier one (the runner moved on); a rep
+          // tick stops nothing.
+          if (message.cue !== "rep") {
+            for (const source of playing) { try { source.stop(); } catch (e) { /* ended */ } }
+            playing = [];
+          }
+          const start = context.currentTime + 0.02;
+          for (const [path, at] of message.clips) {
+            clip(path).then((buffer) => {
+              if (!buffer) return;
+              const source = context.createBufferSource();
+              source.buffer = buffer;
+              source.connect(context.destination);
+              source.onended = () => { playing = playing.filter((s) => s !== source); };
+              source.start(Math.max(context.currentTime, start + at));
+              playing.push(source);
+              cues.started.push(path);
+            });
+          }
+          if (message.say && window.speechSynthesis && window.SpeechSynthesisUtterance) {
+            window.speechSynthesis.speak(new SpeechSynthesisUtterance(message.say));
+          }
+        };
         let last = -1;
         const beep = () => {
           bell.rung += 1;
-          if (navigator.vibrate && navigator.userActivation && navigator.userActivation.hasBeenActive) {
-            navigator.vibrate(60);
-          }
+          vibrate("pip");
           if (!context || context.state !== "running") return;
           const now = context.currentTime;
-          if (now - last < 0.09) return;  // pips are at least a second apart; a burst is one beep
+          if (now - last < 0.09) return;  // a burst of bells is one beep
           last = now;
           const tone = context.createOscillator();
           const gain = context.createGain();
@@ -504,14 +643,34 @@ _PAGE = """<!DOCTYPE html>
           tone.stop(now + 0.22);
           bell.played += 1;
         };
+        const PREFIX = "7791;hiptimer-cue;";
+        const osc = (text) => {
+          if (!text.startsWith(PREFIX)) return;
+          try { play(JSON.parse(text.slice(PREFIX.length))); } catch (e) { /* not ours */ }
+        };
         // BEL (7) outside escape strings is the bell; inside OSC/DCS/APC/PM/SOS it ends the string.
+        // An OSC string's bytes are kept (up to 8 KB) to find the cues in.
         let state = 0;  // 0 text, 1 after ESC, 2 inside a string, 3 ESC inside a string
+        let payload = null;
+        const end = () => {
+          if (payload) osc(String.fromCharCode(...payload));
+          payload = null;
+          state = 0;
+        };
         const scan = (bytes) => {
           for (const b of bytes) {
             if (state === 0) { if (b === 7) beep(); else if (b === 27) state = 1; }
-            else if (state === 1) state = [0x5d, 0x50, 0x5f, 0x5e, 0x58].includes(b) ? 2 : (b === 27 ? 1 : 0);
-            else if (state === 2) { if (b === 7) state = 0; else if (b === 27) state = 3; }
-            else state = b === 0x5c ? 0 : (b === 27 ? 3 : 2);
+            else if (state === 1) {
+              if ([0x5d, 0x50, 0x5f, 0x5e, 0x58].includes(b)) { state = 2; payload = b === 0x5d ? [] : null; }
+              else state = b === 27 ? 1 : 0;
+            }
+            else if (state === 2) {
+              if (b === 7) end();
+              else if (b === 27) state = 3;
+              else if (payload) { if (payload.length < 8192) payload.push(b); else payload = null; }
+            }
+            else if (b === 0x5c) end();
+            else state = b === 27 ? 3 : 2;
           }
         };
         const Native = window.WebSocket;
@@ -524,6 +683,7 @@ _PAGE = """<!DOCTYPE html>
           }
         };
       })();
+      // --- end of sound ------------------------------------------------------------------------
     </script>
     <script src="/static/js/textual.js"></script>
   </head>

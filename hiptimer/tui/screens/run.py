@@ -240,7 +240,7 @@ class RunScreen(HiptimerScreen):
             side, upcoming = following.side, True
         position = position_text(state)
         if self.hiptimer.muted:
-            position = f"muted · {position}"
+            position = f"sound off (m) · {position}"
         can_done, can_start = self.check_action("done", ()), self.check_action("start_now", ())
         can_rep = self.check_action("rep", ())
         return _View(
