@@ -37,7 +37,7 @@ from pathlib import Path
 from hiptimer.audio import WorkerPlayer, make_player
 from hiptimer.audio.alsa import silence_alsa
 from hiptimer.audio.sounds import SoundBank
-from hiptimer.cues import Cue, CueRequest
+from hiptimer.core.cues import Cue, CueRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from hiptimer import __version__, locations
-from hiptimer.catalog import CatalogEntry
+from hiptimer.catalog.sessions import CatalogEntry
 from hiptimer.cli import CliHooks, SessionStatus, main
-from hiptimer.model import Session
+from hiptimer.core.model import Session
 
 
 def run(

@@ -15,13 +15,14 @@ from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen, until_shown
 
-from hiptimer.catalog import load_catalog
+from hiptimer.catalog.sessions import load_catalog
 from hiptimer.cli import main
-from hiptimer.engine import Event
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore, RunStore
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.engine import Event
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore, RunStore
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.records import definition_hash
+from hiptimer.history.store import SqliteStore
 from hiptimer.tui import app as app_module
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
@@ -53,7 +54,9 @@ async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None
 def interrupted_run(store: RunStore, session_id: str, done: int, started: datetime) -> int:
     """An interrupted run of ``session_id`` with its first ``done`` phases finished."""
     plan = compile_plan(entry(session_id).session)
-    run_id = store.start_run(plan, definition_hash="x", started=started)
+    run_id = store.start_run(
+        plan, definition_hash=definition_hash(entry(session_id).session), started=started
+    )
     t = 0.0
     for phase in plan.phases[:done]:
         result = PhaseResult.of(
@@ -72,7 +75,11 @@ def interrupted_run(store: RunStore, session_id: str, done: int, started: dateti
 
 def completed_run(store: MemoryStore, session_id: str, ended: datetime) -> None:
     plan = compile_plan(entry(session_id).session)
-    run_id = store.start_run(plan, definition_hash="x", started=ended - timedelta(minutes=10))
+    run_id = store.start_run(
+        plan,
+        definition_hash=definition_hash(entry(session_id).session),
+        started=ended - timedelta(minutes=10),
+    )
     store.end_run(run_id, RunStatus.COMPLETED, ended=ended)
 
 

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 from tui_kit import T0, FakeClock, follow, make_app, run_screen
 
-from hiptimer.engine import Status
+from hiptimer.core.engine import Status
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.home import HomeScreen
 

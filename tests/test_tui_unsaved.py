@@ -1,6 +1,6 @@
 """History that cannot be saved: the app says so once, and offers to save the runs to a file.
 
-The store is a real :class:`~hiptimer.store.SqliteStore` on a read-only data folder, so it keeps
+The store is a real :class:`~hiptimer.history.store.SqliteStore` on a read-only data folder, so it keeps
 this process's runs in memory; the export goes to the (temporary) home folder.
 """
 
@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Label
 from tui_kit import FakeClock, make_app, until_shown
 
-from hiptimer.store import SqliteStore, open_store
+from hiptimer.history.store import SqliteStore, open_store
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.history import HistoryScreen
@@ -61,7 +61,7 @@ def memory_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sq
     # Tests may run as root, who can write anywhere: let the check see the folder as others do.
     real_access = os.access
     monkeypatch.setattr(
-        "hiptimer.store_open.os.access",
+        "hiptimer.history.opening.os.access",
         lambda path, mode, **kw: False if Path(path) == folder else real_access(path, mode, **kw),
     )
     store, notice = open_store(folder / "history.sqlite3")
@@ -145,7 +145,10 @@ async def test_the_summary_offers_to_save_the_run_and_says_where_it_went(
         await pilot.press("y")
         await settle(pilot, app)
         assert isinstance(app.screen, SummaryScreen)
-        assert f"Saved 1 run to {home / SAVED_AT}" in notices(messages)
+        assert any(
+            f"Saved 1 run to {home / SAVED_AT}" in n and f"hiptimer history --import {home / SAVED_AT}" in n
+            for n in notices(messages)
+        )
         document = json.loads((home / SAVED_AT).read_text())
         assert document["format"] == "hiptimer-history"
         assert [(r["session_id"], r["status"]) for r in document["runs"]] == [("pre-run-hips", "aborted")]

@@ -9,9 +9,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from hiptimer.catalog import Catalog, CatalogEntry, load_catalog
-from hiptimer.cues import Cue, CueRequest
-from hiptimer.ports import MemoryStore, RunStore
+from hiptimer.catalog.sessions import Catalog, CatalogEntry, load_catalog
+from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.ports import MemoryStore, RunStore
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.run import RunScreen
 

@@ -8,6 +8,7 @@
 ``simpleaudio`` simpleaudio, falling back down the chain if it cannot play
 ``command``     the first of aplay, paplay, pw-play, afplay on ``PATH`` that plays
 ``bell``        the terminal bell
+``web``         the page of ``hiptimer serve`` (which sets it): the tones and words play there
 ``off``         silent
 ==============  =========================================================================
 """
@@ -25,7 +26,7 @@ from hiptimer.audio.simple import BellPlayer, CuePlayer, NullPlayer, tty_bell
 
 __all__ = ["MODES", "make_player"]
 
-MODES = ("auto", "simpleaudio", "command", "bell", "off")
+MODES = ("auto", "simpleaudio", "command", "bell", "web", "off")
 """The values ``HIPTIMER_AUDIO`` takes."""
 
 
@@ -37,6 +38,7 @@ def make_player(
     bell: Callable[[], None] | None = None,
     voice: bool = True,
     offset: float = 0.0,
+    emit: Callable[[str], None] | None = None,
 ) -> tuple[CuePlayer, str]:
     """Build the cue player for ``mode`` and say in one line which backend it uses.
 
@@ -52,6 +54,7 @@ def make_player(
             ``player.voice`` later.
         offset: Seconds to play cues early, for outputs with a long delay (Bluetooth): kept as
             ``player.offset`` for the app, which schedules cues that much earlier.
+        emit: Writes to the app's output, for ``web`` (see :mod:`hiptimer.audio.page`).
 
     Returns:
         The player, and a notice such as ``"audio: simpleaudio"`` or, when it falls back, one
@@ -66,6 +69,18 @@ def make_player(
         wanted = "auto"
     if wanted == "off":
         return NullPlayer("off", offset=offset), f"audio: {prefix}off"
+    if wanted == "web" and emit is not None:
+        from hiptimer.audio.page import PagePlayer
+
+        if sounds_dir is None or user_sounds_dir is None:
+            from hiptimer import locations, resources
+
+            sounds_dir = sounds_dir or resources.sounds_dir()
+            user_sounds_dir = user_sounds_dir or locations.user_sounds_dir()
+        page = PagePlayer(
+            emit, sounds_dir=sounds_dir, user_sounds_dir=user_sounds_dir, voice=voice, offset=offset
+        )
+        return page, f"audio: {prefix}in the browser (tap the page for sound)"
 
     problem: str | None = None
     if wanted in ("auto", "simpleaudio", "command"):
@@ -84,7 +99,7 @@ def make_player(
                 why = _why_not_simpleaudio(wanted, problem) if player.name != "simpleaudio" else None
                 return player, f"audio: {prefix}{player.name}" + (f" ({why})" if why else "")
             problem = problem or failed
-    why = None if wanted == "bell" else _why_not_simpleaudio(wanted, problem) or problem
+    why = None if wanted in ("bell", "web") else _why_not_simpleaudio(wanted, problem) or problem
     note = f" ({why})" if why else ""
     ring = bell or tty_bell()
     if ring is not None:

@@ -11,9 +11,15 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
-from hiptimer.catalog import SessionNotFoundError, load_catalog
-from hiptimer.ports import CuePlayer, RunStore
+from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
+from hiptimer.core.ports import CuePlayer, RunStore
+from hiptimer.core.printable import escape
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = ["run_app"]
 
@@ -42,12 +48,12 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         try:
             start = catalog.find(session)
         except SessionNotFoundError as exc:
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
             return 1
     notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
+    settings_note, muted, voice, offset, audio_mode, continue_minutes = _settings()
     if settings_note:
         notices.append(settings_note)
     store, store_note = _store()
@@ -56,7 +62,14 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
     # serve`; the app does not exist yet, so the bell looks it up when it rings.
     ring: list[Callable[[], None]] = []
-    player, audio_note = _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None)
+    out: list[Callable[[str], None]] = []
+    player, audio_note = _player(
+        audio_mode,
+        voice,
+        offset,
+        bell=lambda: ring[0]() if ring else None,
+        emit=lambda data: out[0](data) if out else None,
+    )
 
     from hiptimer.tui.app import HiptimerApp
 
@@ -67,41 +80,50 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         player=player,
         start=start,
         muted=muted,
-        on_mute_change=remember_mute,
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
+        continue_minutes=continue_minutes,
     )
     ring.append(app.bell)
+    out.append(partial(_write, app))
     app.run()
     return app.return_code or 0
 
 
-def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
-    """The user's settings, and a way to remember the mute key."""
-    from hiptimer.settings import load_settings, save_settings
+def _settings() -> tuple[str | None, bool, bool, float, str | None, float]:
+    """The user's settings: a notice if they could not all be read, start muted, voice, offset,
+    mode, and how many minutes a run interrupted goes on by its clock."""
+    from hiptimer.settings import load_settings
 
     settings, note = load_settings()
-
-    def remember_mute(muted: bool) -> None:
-        current, _ = load_settings()
-        save_settings(current.with_changes(mute=muted))
-
     mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
-    return note, settings.mute, settings.voice, settings.audio_offset, mode, remember_mute
+    return note, settings.start_muted, settings.voice, settings.audio_offset, mode, settings.continue_minutes
 
 
 def _store() -> tuple[RunStore, str | None]:
     """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice."""
-    from hiptimer.store import open_store
+    from hiptimer.history.store import open_store
 
     return open_store()
 
 
 def _player(
-    mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+    mode: str | None,
+    voice: bool,
+    offset: float,
+    *,
+    bell: Callable[[], None],
+    emit: Callable[[str], None],
 ) -> tuple[CuePlayer, str]:
     """The cue player that works here, and the one-line notice saying which it is."""
     from hiptimer.audio import make_player
 
-    return make_player(mode, voice=voice, offset=offset, bell=bell)
+    return make_player(mode, voice=voice, offset=offset, bell=bell, emit=emit)
+
+
+def _write(app: App[None], data: str) -> None:
+    """Write an escape sequence to the app's output, as ``App.bell`` writes the bell."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(data)

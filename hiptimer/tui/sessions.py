@@ -1,6 +1,6 @@
 """What the app needs from the session catalog, and how it turns a session into today's plan.
 
-The app depends only on the small protocols here; :class:`hiptimer.catalog.Catalog` satisfies them.
+The app depends only on the small protocols here; :class:`hiptimer.catalog.sessions.Catalog` satisfies them.
 :func:`todays_targets` is the one place the app asks for today's progression targets.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from hiptimer.model import Session
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.ports import RunStore, StoredRun
-from hiptimer.progression import today_targets
-from hiptimer.store_records import definition_hash, recent_runs
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Plan, compile_plan
+from hiptimer.core.ports import RunStore, StoredRun
+from hiptimer.core.progression import today_targets
+from hiptimer.history.records import definition_hash, recent_runs
 
 __all__ = ["SessionCatalog", "SessionEntry", "definition_hash", "plan_for_today", "todays_targets"]
 
