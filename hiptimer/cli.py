@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hiptimer import __version__
+from hiptimer.core.printable import escape, table_lines
 
 if TYPE_CHECKING:  # imported where they are used, so a command loads only what it needs
     from pathlib import Path
@@ -263,23 +264,25 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
         entry = hooks.catalog().find(args.session)
     except SessionNotFoundError as exc:
         _print_errors(exc.errors)
-        print(f"hiptimer: {exc.message}", file=sys.stderr)
+        print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
         return 1
     session = entry.session
     plan = compile_plan(session, hooks.targets(session))
-    print(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})")
+    if getattr(args, "cues", False):
+        return _show_cues(plan)
+    print(escape(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})"))
     if session.description:
         print(_wrap(session.description, ""))
     print(f"When: {schedule_text(session.schedule)}")
     reasons = hooks.reasons(session)
     for name, progression in session.progression.items():
         print(
-            f"Today: {name} = {plan.targets[name]:g} "
+            f"Today: {escape(name)} = {plan.targets[name]:g} "
             f"(starts at {progression.start:g}, +{progression.step:g} after each full run, "
             f"goal {progression.goal:g})"
         )
         if name in reasons:
-            print(f"  why: {reasons[name]}")
+            print(f"  why: {escape(reasons[name])}")
     print()
     if plan.get_ready:
         print(f"Get ready: {plan.get_ready:g} s")
@@ -314,7 +317,7 @@ def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
             _print_errors(loaded.errors)
             continue
         plan = compile_plan(loaded.session)
-        print(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})")
+        print(escape(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})"))
     return 1 if failed else 0
 
 
@@ -339,6 +342,32 @@ def _history(args: argparse.Namespace, hooks: CliHooks) -> int:
     from hiptimer.history.command import run_history
 
     return run_history(args)
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.export.commands import add_export_arguments
+
+    add_export_arguments(parser)
+
+
+def _export(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer export``: see :mod:`hiptimer.export.commands`."""
+    from hiptimer.export.commands import run_export
+
+    return run_export(args, hooks)
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.export.commands import add_import_arguments
+
+    add_import_arguments(parser)
+
+
+def _import(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer import``: see :mod:`hiptimer.export.commands`."""
+    from hiptimer.export.commands import run_import
+
+    return run_import(args, hooks)
 
 
 def _port(text: str) -> int:
@@ -393,7 +422,7 @@ def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
             hooks.catalog().find(args.session)
         except SessionNotFoundError as exc:
             _print_errors(exc.errors)
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             return 1
     from hiptimer.web import serve
 
@@ -410,9 +439,7 @@ _COMMANDS = (
         "show",
         "show a session's plan for today, phase by phase, with its total time",
         _show,
-        lambda p: p.add_argument(
-            "session", metavar="SESSION", help="a session id, or the path of a .toml file"
-        ),
+        lambda p: _show_arguments(p),
     ),
     _Command("run", "start the app straight into a session", _run, _run_arguments),
     _Command(
@@ -427,11 +454,46 @@ _COMMANDS = (
     _Command("serve", "serve the app to a browser (a phone on the home network)", _serve, _serve_arguments),
     _Command(
         "history",
-        "past runs, newest first: a table, or --json / --csv for other tools",
+        "past runs, newest first: a table, or --json / --csv for other tools;"
+        " --import FILE reads an export back",
         _history,
         _history_arguments,
     ),
+    _Command(
+        "export",
+        "write a session's plan for today as a workout for a watch (--fit: a Garmin FIT file)",
+        _export,
+        _export_arguments,
+    ),
+    _Command(
+        "import",
+        "add the activity a watch recorded (a FIT file) to the history as a run of its session",
+        _import,
+        _import_arguments,
+    ),
 )
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session id, or the path of a .toml file")
+    parser.add_argument(
+        "--cues",
+        action="store_true",
+        help="list every cue of today's plan instead: when it plays, its tone and its words",
+    )
+
+
+def _show_cues(plan: Plan) -> int:
+    """``show --cues``: the header, then one line per cue (see :mod:`hiptimer.show_cues`)."""
+    from hiptimer.settings import load_settings
+    from hiptimer.show_cues import cue_lines, default_lengths
+
+    settings, _ = load_settings()
+    targets = ", ".join(f"{name} = {value:g}" for name, value in plan.targets.items())
+    print(f"{plan.session_name}  ({plan.session_id}{': ' + targets if targets else ''}): every cue, in order")
+    for line in cue_lines(plan, default_lengths(), voice=settings.voice):
+        print(line)
+    return 0
 
 
 # -- output helpers ----------------------------------------------------------------------------
@@ -478,7 +540,7 @@ def _phase_table(phases: Sequence[Phase]) -> str:
         )
         for p in phases
     ]
-    lines = _table(rows).splitlines()
+    lines = table_lines(rows)
     out: list[str] = []
     shown: set[str] = set()
     for line, phase in zip(lines, phases, strict=True):
@@ -498,16 +560,16 @@ def _target_text(phase: Phase) -> str:
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    )
+    """Aligned columns by display width (CJK and emoji take two cells); cells are escaped."""
+    return "\n".join(table_lines(rows))
 
 
 def _wrap(text: str, indent: str) -> str:
     import textwrap
 
-    return textwrap.fill(" ".join(text.split()), width=96, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        escape(" ".join(text.split())), width=96, initial_indent=indent, subsequent_indent=indent
+    )
 
 
 def _print_errors(errors: Iterable[LoadError]) -> None:

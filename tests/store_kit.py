@@ -7,10 +7,12 @@ progression tests work on the results the engine really produces.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from hiptimer.catalog.sessions import load_file
 from hiptimer.core.engine import Event, new_run, step
@@ -142,3 +144,21 @@ def corrupt(path: Path) -> None:
     for start in range(2 * page, len(data) - page, 3 * page):
         data[start : start + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
+
+
+class FullDisk(sqlite3.Connection):
+    """A connection on a disk with no room: every statement that adds or changes rows fails."""
+
+    def _check(self, sql: str) -> None:
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorname = "SQLITE_FULL"
+            raise error
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return super().execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return super().executemany(sql, *args)

@@ -28,7 +28,7 @@ with open(sys.argv[1], "w") as out:
     json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, out)
 """
 
-HEAVY = {"pydantic", "textual", "sqlite3", "platformdirs"}
+HEAVY = {"pydantic", "textual", "sqlite3", "platformdirs", "fit_tool", "garmin_fit_sdk"}
 
 CASES = [
     (["--version"], set()),

@@ -191,7 +191,7 @@ def run_read_only(folder: Path, scratch: Path, can_mount: bool) -> str:
     finally:
         folder.chmod(0o755)
     assert done.returncode == 0, done.stderr
-    assert "History is read-only" in done.stderr
+    assert "cannot be read" not in done.stderr  # reading needs nothing written: nothing to tell
     return done.stdout
 
 

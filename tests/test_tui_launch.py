@@ -29,7 +29,12 @@ def test_the_cue_player_starts_while_the_sessions_load_and_stops_after_a_typo(
     started_on: list[str] = []
 
     def slow_player(
-        mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+        mode: str | None,
+        voice: bool,
+        offset: float,
+        *,
+        bell: Callable[[], None],
+        emit: Callable[[str], None],
     ) -> tuple[CuePlayer, str]:
         started_on.append(threading.current_thread().name)
         # Finishes only once the sessions are loading: were it started after them, this would
@@ -51,7 +56,12 @@ def test_the_cue_player_starts_while_the_sessions_load_and_stops_after_a_typo(
 
 def test_a_failure_starting_the_player_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(
-        mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+        mode: str | None,
+        voice: bool,
+        offset: float,
+        *,
+        bell: Callable[[], None],
+        emit: Callable[[str], None],
     ) -> tuple[CuePlayer, str]:
         raise OSError("no audio at all")
 

@@ -8,7 +8,7 @@ key made of:
 * the file's bytes and the id it gets from its name: an edit, however small, is a new key, so a
   changed file is always checked again;
 * the hiptimer version and a fingerprint of the code that does the checking (every module of
-  ``hiptimer.core`` and ``hiptimer.catalog``), plus the Python and pydantic versions: a
+  ``hiptimer.core`` and ``hiptimer.catalog.sessions``), plus the Python and pydantic versions: a
   different schema or rule never reuses a result made by another.
 
 This module knows nothing of what the check looks at: it keeps what :func:`remember` is given
@@ -63,7 +63,7 @@ def code_fingerprint() -> str:
     """A hash of the code that checks session files, and of the versions it runs on.
 
     Any change to the schema or to a rule (a new bound, a new check) changes a source file of
-    ``hiptimer.core`` or ``hiptimer.catalog``, and so this fingerprint.
+    ``hiptimer.core`` or ``hiptimer.catalog.sessions``, and so this fingerprint.
     """
     if _fingerprint:
         return _fingerprint[0]

@@ -38,6 +38,8 @@ from hiptimer.core.model import (
     Step,
     WorkStep,
 )
+from hiptimer.core.plan import oversize
+from hiptimer.core.printable import escape
 
 __all__ = [
     "Catalog",
@@ -89,7 +91,9 @@ class LoadError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}"
+        """One line; whatever came from the file (a key, a value, even the file's name) is escaped,
+        so an error message can neither break its line nor send the terminal a control sequence."""
+        return escape(f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +310,10 @@ def load_text(text: str, path: Path, *, default_id: str | None = None) -> Loaded
         return _failed(path, *errors)
     except RecursionError:
         return _failed(path, LoadError(path, 1, 1, "steps", "repeat blocks nested too deeply"))
+    found = oversize(session)  # the plan's size, counted at every goal before anything builds it
+    if found is not None:
+        line, col = position_of(positions, found.at)
+        return _failed(path, LoadError(path, line, col, _field_text(found.at), found.message))
     sound_errors = tuple(_sound_errors(path, session.steps, ("steps",), positions))
     if sound_errors:
         return _failed(path, *sound_errors)

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.cue_timeline import CuePlan, PhaseCues, get_ready_cues, plan_cues
+from hiptimer.core.cues import ClipLengths, CueRequest
 from hiptimer.core.model import Voice
 from hiptimer.core.plan import Phase, PhaseKind, Plan
 from hiptimer.core.results import (
@@ -38,6 +39,7 @@ __all__ = [
     "RunState",
     "Status",
     "new_run",
+    "run_at",
     "step",
 ]
 
@@ -103,7 +105,14 @@ class RunState:
     """The latest time seen; an earlier ``now`` is taken as this one (the clock never goes back)."""
     first_index: int = 0
     """The phase the run started at (above 0 when resuming an interrupted run)."""
+    cues: CuePlan | None = field(default=None, repr=False, compare=False)
+    """Every cue of the run, planned so that none collides (see :mod:`hiptimer.core.cue_timeline`)."""
     _timeline: tuple[tuple[float, CueRequest], ...] = field(default=(), repr=False)
+
+    @property
+    def cue_plan(self) -> CuePlan:
+        """The run's cues (planned from estimates if the run was made without clip lengths)."""
+        return self.cues if self.cues is not None else plan_cues(self.plan)
 
     @property
     def phase(self) -> Phase:
@@ -215,12 +224,71 @@ class RunState:
         return max(now, min(moments))
 
 
-def new_run(plan: Plan, *, first_index: int = 0) -> RunState:
-    """A run of ``plan`` that has not started; ``first_index`` resumes an earlier run there."""
+def new_run(plan: Plan, *, first_index: int = 0, lengths: ClipLengths | None = None) -> RunState:
+    """A run of ``plan`` that has not started.
+
+    Args:
+        plan: Today's plan.
+        first_index: Resume an earlier run at this phase.
+        lengths: How long each cue's clips play, to plan the cues so that none collides (None:
+            estimates).
+    """
     if not plan.phases:
         raise ValueError("a plan needs at least one phase")
     first = min(max(first_index, 0), len(plan.phases) - 1)
-    return RunState(plan=plan, index=first, first_index=first)
+    return RunState(plan=plan, index=first, first_index=first, cues=plan_cues(plan, lengths))
+
+
+def run_at(
+    plan: Plan,
+    *,
+    index: int,
+    started_at: float,
+    paused: float = 0.0,
+    paused_at: float | None = None,
+    counting_down: bool = False,
+    reps: int = 0,
+    first_index: int | None = None,
+    lengths: ClipLengths | None = None,
+    now: float,
+) -> RunState:
+    """A run already under way: phase ``index`` (or the get-ready before it) started at
+    ``started_at``, paused ``paused`` seconds since, and paused now if ``paused_at`` is set.
+
+    This is how a run picks up where another process left it (see :mod:`hiptimer.core.continuation`).
+    The cues are planned as :func:`new_run` plans them (from ``lengths``); those due before
+    ``now`` count as played; boundaries passed since ``started_at`` are not crossed here: the next
+    :func:`step` replays them at their own deadlines, as for a late tick.
+    """
+    index = min(max(index, 0), len(plan.phases) - 1)
+    first = index if first_index is None else min(max(first_index, 0), index)
+    going = Status.GET_READY if counting_down else Status.ACTIVE
+    cues = plan_cues(plan, lengths)
+    if not counting_down:
+        timeline = _pairs(cues.phases[index])
+    elif index == 0:
+        timeline = _pairs(cues.get_ready)
+    else:
+        timeline = _pairs(get_ready_cues(plan, plan.phases[index], cues.lengths))
+    seen = min(now, paused_at) if paused_at is not None else now
+    base = started_at + paused
+    played = sum(1 for offset, _ in timeline if base + offset <= seen)
+    return RunState(
+        plan=plan,
+        status=Status.PAUSED if paused_at is not None else going,
+        index=index,
+        started_at=started_at,
+        paused=paused,
+        paused_at=paused_at,
+        resume_to=going,
+        reps=reps,
+        cues_played=played,
+        run_started_at=started_at,
+        last_now=now,
+        first_index=first,
+        cues=cues,
+        _timeline=timeline,
+    )
 
 
 def step(state: RunState, event: Event, now: float) -> tuple[RunState, tuple[Effect, ...]]:
@@ -257,32 +325,48 @@ def _voiced(plan: Plan, effects: list[Effect]) -> tuple[Effect, ...]:
 
 
 def _start(state: RunState, now: float, out: list[Effect]) -> RunState:
+    if state.cues is None:
+        state = replace(state, cues=plan_cues(state.plan))
     state = replace(state, run_started_at=now)
     if state.plan.get_ready > 0:
-        first = state.phase
-        pips = min(state.plan.countdown, int(state.plan.get_ready) - 1)
-        timeline = _countdown_timeline(state.plan.get_ready, pips)
-        # Only the move's name: the amount and side are said as it starts, and a short phrase
-        # is over before the first pip of a 5 s countdown.
-        name = first.speech.split(", ")[0]
-        out.append(PlayCue(CueRequest(Cue.GET_READY, speech=f"get ready, {name}"), now))
+        # Resuming part-way, the get-ready speaks of the phase it resumes at, without words
+        # planned for the first one.
+        ready = state.cue_plan.get_ready if state.index == 0 else _plain_ready(state)
+        if ready.start is not None:
+            out.append(PlayCue(ready.start, now))
         return replace(
             state,
             status=Status.GET_READY,
             started_at=now,
             paused=0.0,
             cues_played=0,
-            _timeline=timeline,
+            _timeline=_pairs(ready),
         )
-    return _enter(state, state.index, now, out)
+    return _enter(state, state.index, now, out, planned=False)
 
 
-def _enter(state: RunState, index: int, at: float, out: list[Effect], *, cue: bool = True) -> RunState:
-    """Start phase ``index`` at time ``at``."""
-    phase = state.plan.phases[index]
+def _plain_ready(state: RunState) -> PhaseCues:
+    """The get-ready cues when a run resumes at a later phase: its countdown, its name."""
+    return get_ready_cues(state.plan, state.phase, state.cue_plan.lengths)
+
+
+def _pairs(cues: PhaseCues) -> tuple[tuple[float, CueRequest], ...]:
+    return tuple((c.at, c.request) for c in cues.timeline)
+
+
+def _enter(
+    state: RunState, index: int, at: float, out: list[Effect], *, cue: bool = True, planned: bool = False
+) -> RunState:
+    """Start phase ``index`` at time ``at``.
+
+    ``planned``: the phase starts when the one before ended by its clock, so the words said early
+    in that phase were heard; otherwise its start says them itself.
+    """
+    cues = state.cue_plan.phases[index]
     out.append(PhaseStarted(index, at))
-    if cue and at >= state.last_now - STALE_CUE_SECONDS:
-        out.append(PlayCue(_start_cue(phase), at))
+    request = cues.start if planned else cues.cold_start
+    if cue and request is not None and at >= state.last_now - STALE_CUE_SECONDS:
+        out.append(PlayCue(request, at))
     return replace(
         state,
         status=Status.ACTIVE,
@@ -292,19 +376,8 @@ def _enter(state: RunState, index: int, at: float, out: list[Effect], *, cue: bo
         paused_at=None,
         reps=0,
         cues_played=0,
-        _timeline=_phase_timeline(phase),
+        _timeline=_pairs(cues),
     )
-
-
-def _start_cue(phase: Phase) -> CueRequest:
-    if phase.kind is PhaseKind.REST:
-        cue = Cue.REST
-    elif phase.kind is PhaseKind.SWITCH:
-        cue = Cue.SWITCH
-    else:
-        cue = Cue.LAST_ONE if phase.last_round else Cue.GO
-    speech = f"last one, {phase.speech}" if phase.last_round else phase.speech
-    return CueRequest(cue, speech=speech, sound=phase.sound)
 
 
 def _finish(
@@ -328,14 +401,23 @@ def _finish(
     return replace(state, results=results)
 
 
-def _next_phase(state: RunState, at: float, out: list[Effect]) -> RunState:
-    """Move on from a finished phase: start the next one at ``at``, or end the run."""
+def _next_phase(state: RunState, at: float, out: list[Effect], *, planned: bool = False) -> RunState:
+    """Move on from a finished phase: start the next one at ``at``, or end the run.
+
+    ``planned``: the phase ended by its clock (see :func:`_enter`).
+    """
     if state.index + 1 < len(state.plan.phases):
-        return _enter(state, state.index + 1, at, out)
-    done = CueRequest(Cue.DONE, speech="session complete")
+        return _enter(state, state.index + 1, at, out, planned=planned)
+    status = _end_status(state)
+    if status is RunStatus.ABORTED:
+        # Skipped to the end: the run is stopped, in the store and on every screen alike (one
+        # fact, one word), and nothing says "session complete".
+        out.append(RunFinished(status, state.results, at))
+        return replace(state, status=Status.ABORTED, ended_at=at, paused_at=None)
+    done = state.cue_plan.done
     if at >= state.last_now - STALE_CUE_SECONDS:
         out.append(PlayCue(done, at))
-    out.append(RunFinished(_end_status(state), state.results, at))
+    out.append(RunFinished(status, state.results, at))
     return replace(state, status=Status.FINISHED, ended_at=at, paused_at=None)
 
 
@@ -366,10 +448,10 @@ def _advance(state: RunState, now: float, out: list[Effect]) -> RunState:
         if deadline is None or deadline > now:
             return state
         if state.status is Status.GET_READY:
-            state = _enter(state, state.index, deadline, out)
+            state = _enter(state, state.index, deadline, out, planned=state.index == 0)
         else:
             state = _finish(state, deadline, Outcome.COMPLETED, out)
-            state = _next_phase(state, deadline, out)
+            state = _next_phase(state, deadline, out, planned=True)
     return state
 
 
@@ -502,26 +584,3 @@ _HANDLERS: dict[Event, _Handler] = {
     Event.DONE: _done,
     Event.ABORT: _abort,
 }
-
-
-# --- cue timelines -----------------------------------------------------------------------------
-
-
-def _countdown_timeline(length: float, pips: int) -> tuple[tuple[float, CueRequest], ...]:
-    return tuple((length - k, CueRequest(Cue.PIP)) for k in range(max(0, pips), 0, -1))
-
-
-def _phase_timeline(phase: Phase) -> tuple[tuple[float, CueRequest], ...]:
-    """The timed cues of a phase, as (seconds after its start, cue), in time order."""
-    if phase.seconds is None:
-        return ()
-    items: list[tuple[float, int, CueRequest]] = []
-    if phase.halfway:
-        items.append((phase.seconds / 2, 0, CueRequest(Cue.HALFWAY, speech="halfway")))
-    if phase.pace and phase.reps and phase.pace_ticks:
-        for n in range(1, phase.reps):
-            items.append((n * phase.pace, 1, CueRequest(Cue.REP)))
-    for offset, request in _countdown_timeline(phase.seconds, phase.countdown):
-        items.append((offset, 2, request))
-    items.sort(key=lambda item: (item[0], item[1]))
-    return tuple((offset, request) for offset, _, request in items)

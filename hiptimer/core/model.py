@@ -19,10 +19,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
 from hiptimer.core.choices import Sides, Voice
+from hiptimer.core.printable import control_characters, escape
 
 __all__ = [
     "SESSION_ID_PATTERN",
@@ -60,6 +61,44 @@ Pause = Annotated[float, Strict(), Field(ge=0, le=3600)]
 
 Flag = Annotated[bool, Strict()]
 """``true`` or ``false``."""
+
+
+def _one_line(text: str) -> str:
+    found = control_characters(text)
+    if found:
+        shown = ", ".join(escape(c) for c in found)
+        raise PydanticCustomError(
+            "control_character",
+            "{message}",
+            {
+                "message": f"control characters are not allowed here ({shown}): "
+                "write it on one line, as plain text"
+            },
+        )
+    return text
+
+
+def _paragraphs(text: str) -> str:
+    found = control_characters(text, allowed="\n\t")
+    if found:
+        shown = ", ".join(escape(c) for c in found)
+        raise PydanticCustomError(
+            "control_character",
+            "{message}",
+            {"message": f"control characters are not allowed here ({shown}): only new lines and tabs are"},
+        )
+    return text
+
+
+OneLine = AfterValidator(_one_line)
+"""A name, cue or other one-line text: no control characters at all (no escape sequences, no
+new lines), so nothing a file says can steer the terminal or break a table."""
+
+Paragraphs = AfterValidator(_paragraphs)
+"""Instructions and descriptions: new lines and tabs, but no other control characters."""
+
+Amount = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
+"""A progression's number: finite and positive (its upper limit is that of the field it sets)."""
 
 
 class _Strict(BaseModel):
@@ -104,11 +143,11 @@ class Cues(_Strict):
 class Progression(_Strict):
     """A number that grows by ``step`` after each run completed in full, from ``start`` to ``goal``."""
 
-    start: Annotated[float, Strict(), Field(gt=0)]
+    start: Amount
     """Today's value when the session has never been completed."""
-    step: Annotated[float, Strict(), Field(gt=0)] = 1
+    step: Amount = 1
     """How much it grows after a run completed in full at target."""
-    goal: Annotated[float, Strict(), Field(gt=0)]
+    goal: Amount
     """The value it stops growing at."""
 
     @model_validator(mode="after")
@@ -119,15 +158,15 @@ class Progression(_Strict):
 
 
 class _StepBase(_Strict):
-    name: Annotated[str, Field(min_length=1, max_length=60)]
+    name: Annotated[str, Field(min_length=1, max_length=60), OneLine]
     """What the move is called, as shown in big letters."""
-    cue: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    cue: Annotated[str, Field(min_length=1, max_length=80), OneLine] | None = None
     """A short spoken label; defaults to the name."""
-    instructions: Annotated[str, Field(max_length=600)] = ""
+    instructions: Annotated[str, Field(max_length=600), Paragraphs] = ""
     """How to do it, in a sentence or two."""
-    sound: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    sound: Annotated[str, Field(min_length=1, max_length=120), OneLine] | None = None
     """A WAV file (in sounds/ or the user's sounds folder) played when the step starts."""
-    progression: str | None = None
+    progression: Annotated[str, OneLine] | None = None
     """The name of a ``[progression.NAME]`` table that sets this step's number."""
 
 
@@ -197,7 +236,7 @@ class RestStep(_StepBase):
     """Rest for a time."""
 
     type: Literal["rest"]
-    name: Annotated[str, Field(min_length=1, max_length=60)] = "Rest"
+    name: Annotated[str, Field(min_length=1, max_length=60), OneLine] = "Rest"
     seconds: Seconds | None = None
     """How long to rest; may come from a progression instead."""
 
@@ -213,13 +252,15 @@ class OpenStep(_StepBase, _SetsMixin):
     type: Literal["open"]
     estimate_seconds: Seconds = 60
     """The seconds assumed when estimating the session's length."""
+    effort: Literal["easy", "hard"] = "easy"
+    """How hard it is: an easy step (walk down, jog forward) starts with its own tone."""
 
 
 class RepeatStep(_StepBase):
     """Repeat a block of steps a number of times (blocks may nest)."""
 
     type: Literal["repeat"]
-    name: Annotated[str, Field(min_length=1, max_length=60)] = "Repeat"
+    name: Annotated[str, Field(min_length=1, max_length=60), OneLine] = "Repeat"
     times: Count | None = None
     """How many rounds; may come from a progression instead."""
     rest_between: Pause = 0
@@ -262,9 +303,9 @@ class Session(_Strict):
 
     id: Annotated[str, Field(pattern=SESSION_ID_PATTERN, max_length=60)]
     """The session's id: defaults to the file name without ``.toml``."""
-    name: Annotated[str, Field(min_length=1, max_length=80)]
+    name: Annotated[str, Field(min_length=1, max_length=80), OneLine]
     """The session's title."""
-    description: Annotated[str, Field(max_length=1000)] = ""
+    description: Annotated[str, Field(max_length=1000), Paragraphs] = ""
     """What the session is for."""
     get_ready: Pause = 5
     """Seconds of countdown before the first step."""
@@ -304,6 +345,7 @@ class Session(_Strict):
                     "progression",
                     step.progression,
                 )
+            _within_field(step, where, step.progression, counted)
         unused = sorted(set(self.progression) - used)
         if unused:
             raise _error(
@@ -314,6 +356,40 @@ class Session(_Strict):
                 unused[0],
             )
         return self
+
+
+_LIMITS: dict[str, tuple[str, float]] = {
+    "hold": ("seconds", 24 * 3600),
+    "work": ("seconds", 24 * 3600),
+    "rest": ("seconds", 24 * 3600),
+    "reps": ("reps", 1000),
+    "repeat": ("times", 1000),
+}
+"""The field a progression sets on each type of step, and that field's largest value."""
+
+
+def _within_field(step: Step, where: tuple[str | int, ...], name: str, progression: Progression) -> None:
+    """A progression's values obey the limits of the field it sets, as a fixed number would."""
+    field, most = _LIMITS.get(step.type, ("", 0.0))
+    if not field:
+        return
+    if progression.goal > most:
+        raise _error(
+            "progression_too_big",
+            f"progression {name!r} sets {field} of {step.name!r}, which is at most {most:g}: "
+            f"goal {progression.goal:g} is too high",
+            "progression",
+            name,
+            "goal",
+        )
+    if isinstance(step, WorkStep) and step.min_seconds is not None and step.min_seconds > progression.start:
+        raise _error(
+            "range_reversed",
+            f"min_seconds ({step.min_seconds:g}) is more than progression {name!r} starts at "
+            f"({progression.start:g}): the range would read backwards",
+            *where,
+            "min_seconds",
+        )
 
 
 def _walk(steps: list[Step], where: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Step]]:

@@ -8,6 +8,7 @@ Pure: no clock, no I/O.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,7 +19,27 @@ from hiptimer.core.choices import Sides, Voice
 if TYPE_CHECKING:  # a plan is read without the session schema (and pydantic) by the history
     from hiptimer.core.model import HoldStep, OpenStep, RepsStep, Session, Step, WorkStep
 
-__all__ = ["Phase", "PhaseKind", "Plan", "Side", "compile_plan", "default_targets", "format_seconds"]
+__all__ = [
+    "MAX_PHASES",
+    "MAX_SECONDS",
+    "Oversize",
+    "Phase",
+    "PhaseKind",
+    "Plan",
+    "Side",
+    "compile_plan",
+    "default_targets",
+    "format_seconds",
+    "goal_targets",
+    "oversize",
+    "plan_size",
+]
+
+MAX_PHASES = 10_000
+"""The most phases a plan may have (a long session has a few hundred)."""
+
+MAX_SECONDS = 24 * 3600
+"""The longest a plan may last, get-ready countdown and estimates included."""
 
 
 class PhaseKind(StrEnum):
@@ -83,6 +104,10 @@ class Phase:
     """A custom WAV to play as the phase starts."""
     last_round: bool = False
     """True on the first phase of the last round of a repeat block of two or more rounds."""
+    first_of_round: bool = False
+    """True on the first phase of each round of a repeat block of two or more rounds."""
+    easy: bool = False
+    """An easy effort (walk down, jog back): an open step, unless its file says it is hard."""
     step_path: str = ""
     """Where in the file the phase comes from, such as ``steps[1].steps[0]``."""
     progression: str | None = None
@@ -173,7 +198,15 @@ def compile_plan(session: Session, targets: Mapping[str, float] | None = None) -
     """
     today = default_targets(session)
     if targets:
-        today.update({k: v for k, v in targets.items() if k in today})
+        # A stored target outside start..goal (the file changed since, or the history was
+        # damaged) is brought back inside, so the plan stays within the bounds it was checked at.
+        today.update(
+            {
+                k: _within(v, session.progression[k].start, session.progression[k].goal)
+                for k, v in targets.items()
+                if k in today
+            }
+        )
     builder = _Builder(session, today)
     builder.steps(session.steps, "steps", ())
     return Plan(
@@ -185,6 +218,159 @@ def compile_plan(session: Session, targets: Mapping[str, float] | None = None) -
         voice=session.cues.voice,
         countdown=session.cues.countdown,
     )
+
+
+def _within(value: float, start: float, goal: float) -> float:
+    """``value`` brought inside ``start..goal``; a value that is not a number at all is ``start``."""
+    if not math.isfinite(value):
+        return goal if value == math.inf else start
+    return min(max(value, start), goal)
+
+
+def goal_targets(session: Session) -> dict[str, float]:
+    """Each progression at its goal: the largest plan the session can ever compile to."""
+    return {name: p.goal for name, p in session.progression.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Oversize:
+    """Where a session's plan grows past :data:`MAX_PHASES` or :data:`MAX_SECONDS`, and by how much.
+
+    Attributes:
+        at: The path of the key to blame (``("steps", 2, "times")``), relative to the session.
+        message: What is too big, in words.
+    """
+
+    at: tuple[str | int, ...]
+    message: str
+
+
+def plan_size(session: Session, targets: Mapping[str, float] | None = None) -> tuple[int, float]:
+    """The number of phases and the estimated seconds of :func:`compile_plan`'s plan, by arithmetic.
+
+    Counting never builds the phases, so a session of a billion phases is measured at once.
+    """
+    today = {**default_targets(session), **(targets or {})}
+    phases, seconds = _steps_size(session.steps, today)
+    return phases, seconds
+
+
+def oversize(session: Session) -> Oversize | None:
+    """Whether the session's plan, at any progression value up to the goal, is too big; and where.
+
+    The plan's size grows with every progression value (more reps, rounds or seconds never make
+    fewer phases or less time), so the plan at every goal is the largest it can be.
+    """
+    today = goal_targets(session)
+    phases, seconds = _steps_size(session.steps, today)
+    seconds += session.get_ready
+    if not _too_big(phases, seconds):
+        return None
+    at = _blame(session.steps, ("steps",), today, session.get_ready)
+    if phases > MAX_PHASES:
+        what = f"{phases:,} phases (at most {MAX_PHASES:,})"
+    else:
+        what = f"{format_seconds(seconds)} (at most {format_seconds(MAX_SECONDS)})"
+    at_start, seconds_at_start = _steps_size(session.steps, default_targets(session))
+    grows = bool(today) and not _too_big(at_start, seconds_at_start + session.get_ready)
+    when = " once its progressions reach their goal" if grows else ""
+    return Oversize(at, f"the session would have {what}{when}: the plan is too big to run")
+
+
+def _too_big(phases: int, seconds: float) -> bool:
+    return phases > MAX_PHASES or seconds > MAX_SECONDS
+
+
+def _blame(
+    steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float], get_ready: float
+) -> tuple[str | int, ...]:
+    """The key that makes the plan too big: the deepest step that is too big on its own, or else
+    the step at which the running total (from the get-ready countdown on) passes a limit."""
+    alone = _too_big_alone(steps, where, today)
+    if alone is not None:
+        return alone
+    total_phases, total_seconds = 0, get_ready
+    for i, step in enumerate(steps):
+        phases, seconds = _step_size(step, today)
+        total_phases += phases
+        total_seconds += seconds
+        if _too_big(total_phases, total_seconds):
+            return (*where, i)
+    return where
+
+
+def _too_big_alone(
+    steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float]
+) -> tuple[str | int, ...] | None:
+    """The key of the deepest step among ``steps`` that is too big on its own, if there is one."""
+    from hiptimer.core.model import RepeatStep
+
+    for i, step in enumerate(steps):
+        if not _too_big(*_step_size(step, today)):
+            continue
+        if isinstance(step, RepeatStep):
+            inner = _too_big_alone(step.steps, (*where, i, "steps"), today)
+            return inner or (*where, i, "progression" if step.progression else "times")
+        return (*where, i, _number_key(step))
+    return None
+
+
+def _number_key(step: Step) -> str:
+    from hiptimer.core.model import RestStep
+
+    if step.progression is not None:
+        return "progression"
+    return "seconds" if isinstance(step, RestStep) else "sets"
+
+
+def _steps_size(steps: list[Step], today: Mapping[str, float]) -> tuple[int, float]:
+    phases, seconds = 0, 0.0
+    for step in steps:
+        p, s = _step_size(step, today)
+        phases += p
+        seconds += s
+    return phases, seconds
+
+
+def _step_size(step: Step, today: Mapping[str, float]) -> tuple[int, float]:
+    """What :class:`_Builder` adds for one step, counted instead of built (keep the two in step)."""
+    from hiptimer.core.model import HoldStep, RepeatStep, RepsStep, RestStep, WorkStep
+
+    def value(fixed: float | None) -> float:
+        return today[step.progression] if step.progression is not None else float(fixed or 0)
+
+    if isinstance(step, RepeatStep):
+        times = int(value(step.times))
+        inner_phases, inner_seconds = _steps_size(step.steps, today)
+        rests = times - 1 if step.rest_between > 0 else 0
+        return times * inner_phases + rests, times * inner_seconds + rests * step.rest_between
+    if isinstance(step, RestStep):
+        return 1, value(step.seconds)
+    if isinstance(step, HoldStep | WorkStep):
+        each = value(step.seconds)
+    elif isinstance(step, RepsStep):
+        reps = int(value(step.reps))
+        each = reps * (step.pace if step.pace else step.estimate_rep_seconds)
+    else:
+        each = step.estimate_seconds
+    sets = step.sets
+    rest, switch = step.rest_between_sets, step.switch_seconds
+    rests = switches = 0
+    if step.sides is Sides.NONE:
+        efforts = sets
+        rests = sets - 1 if rest > 0 else 0
+    elif step.sides is Sides.EACH:
+        efforts = 2 * sets
+        switches = 1 if switch > 0 else 0
+        rests = 2 * (sets - 1) if rest > 0 else 0
+    else:
+        efforts = 2 * sets
+        switches = sets if switch > 0 else 0
+        if rest > 0:
+            rests = sets - 1
+        elif switch > 0:
+            switches += sets - 1
+    return efforts + rests + switches, efforts * each + rests * rest + switches * switch
 
 
 _SWITCH_WORD = {True: "legs", False: "sides"}
@@ -217,8 +403,11 @@ class _Builder:
             for r in range(1, times + 1):
                 first = len(self.phases)
                 self.steps(step.steps, f"{path}.steps", (*rounds, (r, times)))
-                if r == times and times >= 2 and first < len(self.phases):
-                    self.phases[first] = _replace(self.phases[first], last_round=True)
+                if times >= 2 and first < len(self.phases):
+                    phase = self.phases[first]
+                    self.phases[first] = _replace(
+                        phase, first_of_round=True, last_round=phase.last_round or r == times
+                    )
                 if r < times and step.rest_between > 0:
                     self.rest(step.rest_between, path, (*rounds, (r, times)), "rest_between")
             return
@@ -306,6 +495,7 @@ class _Builder:
                 speech=_speech(spoken, side, None),
                 seconds=None,
                 estimate_seconds=step.estimate_seconds,
+                easy=step.effort == "easy",
                 **common,
             )
 

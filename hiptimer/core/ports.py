@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from hiptimer.core.cues import CuePlayer
+from hiptimer.core.live import LivePosition
 from hiptimer.core.plan import Plan
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
 
@@ -44,6 +45,12 @@ class ResumePoint:
     """The progression targets the run used (a resumed run keeps them)."""
     outcomes: tuple[Outcome, ...] = ()
     """How each saved phase ended, in phase order."""
+    definition_hash: str = ""
+    """The hash of the session's definition the run was planned from (see ``definition_hash``)."""
+    interrupted: datetime | None = None
+    """When the run stopped (the last moment its app was known to drive it)."""
+    live: LivePosition | None = None
+    """Where the run was on the wall clock when it stopped (None: not known, resume at a phase start)."""
 
     @property
     def phases_done(self) -> int:
@@ -89,11 +96,32 @@ class RunStore(Protocol):
     def save_phase(self, run_id: int, result: PhaseResult, *, started: datetime, ended: datetime) -> None:
         """Save (or replace, if the phase was redone) one phase's result."""
 
-    def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
-        """Mark the run completed, aborted or interrupted."""
+    def end_run(
+        self, run_id: int, status: RunStatus, *, ended: datetime, live: LivePosition | None = None
+    ) -> None:
+        """Mark the run completed, aborted or interrupted (``live``: where it was, to go on by the clock).
 
-    def touch_run(self, run_id: int, at: datetime) -> None:
-        """Say the run is still open (called every few seconds while no phase ends)."""
+        A run another app has taken over is left alone.
+        """
+
+    def touch_run(self, run_id: int, at: datetime, live: LivePosition | None = None) -> bool:
+        """Say the run is still open (every few seconds, and when ``live``, where it is, changes).
+
+        Returns:
+            Whether this store still holds the run (False: another app took it over).
+        """
+
+    def holds_run(self, run_id: int) -> bool:
+        """Whether this store still drives the run (another app has not taken it over)."""
+
+    def running_elsewhere(self, session_id: str) -> ResumePoint | None:
+        """The run of ``session_id`` that another live app is driving now, if any."""
+
+    def take_over(self, run_id: int, at: datetime) -> ResumePoint | None:
+        """Make this store the run's driver, from another app; None if it is no longer running.
+
+        The other app finds out at its next :meth:`touch_run` or :meth:`holds_run`.
+        """
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
         """The latest interrupted run (of ``session_id``, if given) that has phases left.
@@ -120,6 +148,8 @@ class MemoryStore:
     def __init__(self) -> None:
         self._runs: dict[int, StoredRun] = {}
         self._plans: dict[int, Plan] = {}
+        self._hashes: dict[int, str] = {}
+        self._live: dict[int, LivePosition | None] = {}
 
     def start_run(self, plan: Plan, *, definition_hash: str, started: datetime) -> int:
         run_id = len(self._runs) + 1
@@ -127,6 +157,7 @@ class MemoryStore:
             run_id, plan.session_id, plan.session_name, RunStatus.RUNNING, started, None, dict(plan.targets)
         )
         self._plans[run_id] = plan
+        self._hashes[run_id] = definition_hash
         return run_id
 
     def save_phase(self, run_id: int, result: PhaseResult, *, started: datetime, ended: datetime) -> None:
@@ -135,11 +166,26 @@ class MemoryStore:
         results = tuple(sorted((*kept, result), key=lambda r: r.index))
         self._runs[run_id] = _with(run, results=results)
 
-    def end_run(self, run_id: int, status: RunStatus, *, ended: datetime) -> None:
+    def end_run(
+        self, run_id: int, status: RunStatus, *, ended: datetime, live: LivePosition | None = None
+    ) -> None:
         self._runs[run_id] = _with(self._runs[run_id], status=status, ended=ended)
+        self._live[run_id] = live
 
-    def touch_run(self, run_id: int, at: datetime) -> None:
-        """Nothing to do: a run in memory cannot be left behind by a dead process."""
+    def touch_run(self, run_id: int, at: datetime, live: LivePosition | None = None) -> bool:
+        """Remembers where the run is: nothing else drives a run kept in this process's memory."""
+        if live is not None:
+            self._live[run_id] = live
+        return True
+
+    def holds_run(self, run_id: int) -> bool:
+        return True
+
+    def running_elsewhere(self, session_id: str) -> ResumePoint | None:
+        return None
+
+    def take_over(self, run_id: int, at: datetime) -> ResumePoint | None:
+        return None
 
     def resume_point(self, session_id: str | None = None) -> ResumePoint | None:
         newer_seen: set[str] = set()
@@ -157,7 +203,16 @@ class MemoryStore:
             if left:
                 outcomes = tuple(r.outcome for r in run.results)
                 return ResumePoint(
-                    run.run_id, run.session_id, run.started, left[0], count, dict(run.targets), outcomes
+                    run.run_id,
+                    run.session_id,
+                    run.started,
+                    left[0],
+                    count,
+                    dict(run.targets),
+                    outcomes,
+                    definition_hash=self._hashes.get(run.run_id, ""),
+                    interrupted=run.ended,
+                    live=self._live.get(run.run_id),
                 )
         return None
 

@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from hiptimer.core.printable import escape, table_lines
+
 if TYPE_CHECKING:  # imported where they are used: every command builds the parser with this module
     from hiptimer.core.model import Session
     from hiptimer.core.ports import SessionHistory
@@ -72,6 +74,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--csv", dest="format", action="store_const", const="csv", help="CSV, one row per phase (see README)"
     )
     parser.set_defaults(format="table")
+    parser.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        type=Path,
+        help="add the runs in FILE (a --json export, such as the one the app offers when it cannot"
+        " save) to the history; runs already there are not added twice",
+    )
     parser.add_argument("--session", metavar="ID", help="only runs of this session")
     parser.add_argument(
         "--since", metavar="DATE", type=parse_since, help="only runs started on or after DATE (YYYY-MM-DD)"
@@ -100,13 +110,15 @@ def run_history(
         err: Where notices go (default: stderr).
 
     Returns:
-        The exit code (0).
+        The exit code: 0, or 1 when the history file cannot be read (the reason is on ``err``).
     """
     from hiptimer.history.format import CSV_COLUMNS, csv_rows, history_document
     from hiptimer.history.store import SqliteStore
 
     out = out or sys.stdout
     err = err or sys.stderr
+    if getattr(args, "import_file", None) is not None:
+        return _import(args, out, err)
     if source is None:
         source = _open_history(err)
     limit: int | None = args.limit
@@ -115,10 +127,15 @@ def run_history(
     # One more than asked tells the table whether there are more to page through.
     fetch = None if limit is None else limit + (1 if args.format == "table" else 0)
     records = source.records(args.session, since=args.since, limit=fetch) if source is not None else []
+    if isinstance(source, SqliteStore) and source.unreadable:
+        # An empty list would say "no runs": the runs are there, they cannot be read.
+        err.write(f"hiptimer: {source.unreadable}\n")
+        return 1
     if isinstance(source, SqliteStore) and source.notice:
         err.write(f"hiptimer: {source.notice}\n")
+    watch = _watch_files(source, records)
     if args.format == "json":
-        out.write(json.dumps(history_document(records), indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps(history_document(records, watch), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         import csv
 
@@ -128,10 +145,71 @@ def run_history(
     else:
         assert limit is not None
         more = len(records) > limit
-        out.write(render_table(records[:limit], session_id=args.session) + "\n")
+        out.write(render_table(records[:limit], session_id=args.session, watch=watch) + "\n")
         if more:
             out.write(f"(the {limit} latest runs; --limit N shows more, --since DATE earlier ones)\n")
     return 0
+
+
+def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``history --import FILE``: add the runs of an export; say what was added."""
+    from hiptimer.history.importer import UnreadableExportError, read_export
+    from hiptimer.history.opening import UnusableError
+    from hiptimer.history.store import open_store
+    from hiptimer.locations import history_db_path
+
+    others = [
+        flag
+        for flag, given in (
+            ("--json/--csv", args.format != "table"),
+            ("--session", args.session is not None),
+            ("--since", args.since is not None),
+            ("--limit", args.limit is not None),
+        )
+        if given
+    ]
+    if others:
+        err.write(f"hiptimer history: error: --import takes no {', '.join(others)}\n")
+        return 2
+    path: Path = args.import_file
+    try:
+        runs = read_export(path)
+    except UnreadableExportError as exc:
+        err.write(f"hiptimer: {exc}\n")
+        return 1
+    store, notice = open_store(history_db_path())
+    try:
+        if notice and not store.in_memory:
+            err.write(f"hiptimer: {notice}\n")
+        try:
+            done = store.import_runs(runs)
+        except UnusableError as exc:
+            err.write(f"hiptimer: nothing imported: {exc}\n")
+            return 1
+    finally:
+        store.close()
+    parts = [f"{_runs(done.added)} added"]
+    if done.updated:
+        parts.append(f"{_runs(done.updated)} brought up to date")
+    if done.unchanged:
+        parts.append(f"{_runs(done.unchanged)} already in the history")
+    out.write(f"Imported {path}: {', '.join(parts)}.\n")
+    return 0
+
+
+def _runs(count: int) -> str:
+    return "1 run" if count == 1 else f"{count} runs"
+
+
+def _watch_files(source: HistorySource | None, records: Sequence[RunRecord]) -> dict[int, str]:
+    """The activity file of each run imported from a watch, by run id."""
+    from hiptimer.history.store import SqliteStore
+    from hiptimer.history.watch import watch_imports
+
+    if not isinstance(source, SqliteStore):
+        return {}
+    marks = watch_imports(source, [r.run.run_id for r in records])
+    return {run_id: mark.file_name for run_id, mark in marks.items()}
 
 
 def _open_history(err: TextIO) -> SqliteStore | None:
@@ -142,18 +220,24 @@ def _open_history(err: TextIO) -> SqliteStore | None:
     if not path.exists():
         return None
     # No full check of every page here (the app does that when it starts): reading the newest runs
-    # must not cost more as the history grows. Damage in a page read is still found and handled.
-    store, _ = open_store(path, verify=False)
+    # must not cost more as the history grows. Damage in a page read is still found and reported.
+    # Only read: a reading command never writes, moves or changes the file (nor ends its runs).
+    store, _ = open_store(path, verify=False, reading=True)
     return store
 
 
 # --- the table ---------------------------------------------------------------------------------
 
 
-def render_table(records: Sequence[RunRecord], *, session_id: str | None = None) -> str:
-    """Runs as a table for people: date (local), session, status, phases, targets and reps, time."""
+def render_table(
+    records: Sequence[RunRecord], *, session_id: str | None = None, watch: Mapping[int, str] | None = None
+) -> str:
+    """Runs as a table for people: date (local), session, status, phases, targets and reps, time.
+
+    A run imported from a watch (its id in ``watch``) says so after its status.
+    """
     if not records:
-        return f"No runs of {session_id} yet." if session_id else "No runs yet."
+        return f"No runs of {escape(session_id)} yet." if session_id else "No runs yet."
     rows = [("DATE", "SESSION", "STATUS", "PHASES", "TARGETS / REPS", "TIME")]
     for record in records:
         run = record.run
@@ -161,14 +245,13 @@ def render_table(records: Sequence[RunRecord], *, session_id: str | None = None)
             (
                 run.started.astimezone().strftime("%Y-%m-%d %H:%M"),
                 run.session_id,
-                run.status.value,
+                run.status.value + (" (watch)" if watch and run.run_id in watch else ""),
                 f"{record.phases_done}/{record.phase_count}",
                 _summary(record),
                 _duration(record.duration_seconds),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(table_lines(rows))  # escaped, padded by display width
 
 
 def _summary(record: RunRecord) -> str:
@@ -218,7 +301,7 @@ class HistoryLookup:
             if self._path.exists():
                 from hiptimer.history.store import open_store
 
-                self._store, _ = open_store(self._path, verify=False)
+                self._store, _ = open_store(self._path, verify=False, reading=True)
         return self._store
 
     def _tell(self) -> None:

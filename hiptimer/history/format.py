@@ -9,11 +9,12 @@ milliseconds; ``null`` (empty in CSV) means "does not apply" (no rep target on a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from hiptimer.history.private import write_private_text
 from hiptimer.history.records import RunRecord, SavedPhase
 from hiptimer.history.schema import time_text
 
@@ -85,8 +86,13 @@ def _phase_json(phase: SavedPhase) -> dict[str, Any]:
     }
 
 
-def run_json(record: RunRecord) -> dict[str, Any]:
-    """One run as a JSON object (see README.md, "History")."""
+def run_json(record: RunRecord, imported_from: str | None = None) -> dict[str, Any]:
+    """One run as a JSON object (see README.md, "History").
+
+    Args:
+        record: The run.
+        imported_from: The name of the watch's activity file, for a run imported from a watch.
+    """
     run = record.run
     return {
         "id": run.run_id,
@@ -103,12 +109,24 @@ def run_json(record: RunRecord) -> dict[str, Any]:
         "reps_done": record.reps_done,
         "reps_target": record.reps_target,
         "phases": [_phase_json(p) for p in record.phases],
+        "source": "app" if imported_from is None else "watch",
+        "imported_from": imported_from,
     }
 
 
-def history_document(records: Sequence[RunRecord]) -> dict[str, Any]:
-    """The whole ``--json`` document: ``{"format", "version", "runs": [...]}``, runs newest first."""
-    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "runs": [run_json(r) for r in records]}
+def history_document(
+    records: Sequence[RunRecord], imported_from: Mapping[int, str] | None = None
+) -> dict[str, Any]:
+    """The whole ``--json`` document: ``{"format", "version", "runs": [...]}``, runs newest first.
+
+    ``imported_from`` names the activity file of each run imported from a watch, by run id.
+    """
+    files = imported_from or {}
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "runs": [run_json(r, files.get(r.run.run_id)) for r in records],
+    }
 
 
 def _number(value: float) -> float | int:
@@ -152,5 +170,5 @@ def csv_rows(records: Sequence[RunRecord]) -> Iterator[list[str]]:
 def write_json(records: Sequence[RunRecord], path: Path | str) -> int:
     """Write ``records`` to ``path`` in the ``hiptimer history --json`` format; return how many."""
     text = json.dumps(history_document(records), indent=2, ensure_ascii=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    write_private_text(path, text + "\n")
     return len(records)

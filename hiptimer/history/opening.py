@@ -3,9 +3,10 @@
 A file that is not SQLite, is damaged (``PRAGMA quick_check`` fails, or SQLite reports corruption
 while opening it) or was written by a newer hiptimer (a higher ``user_version``) is renamed to
 ``history.sqlite3.damaged-20240501T073000`` or ``.newer-...`` together with its ``-wal`` and
-``-shm`` files (never deleted), and a fresh file is started. A folder or file that cannot be
-written raises :class:`UnusableError` with the reason in the user's words; such a file can still
-be read with :func:`open_read_only`.
+``-shm`` files (never deleted), and a fresh file is started; the runs of a damaged file that
+still read are copied into the fresh one first (:mod:`hiptimer.history.salvage`). A folder or file
+that cannot be written raises :class:`UnusableError` with the reason in the user's words; such a
+file can still be read with :func:`open_read_only`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hiptimer.history.private import create_private_file, make_private_folder
+from hiptimer.history.salvage import copy_readable_runs
 from hiptimer.history.schema import SCHEMA_VERSION, migrate
 
 if TYPE_CHECKING:  # shutil and tempfile only for a read-only copy: every start would load them
@@ -28,15 +31,18 @@ __all__ = [
     "ReadOnlyHistory",
     "UnusableError",
     "close_quietly",
+    "damaged_notice",
     "describe_error",
     "is_damage",
     "move_aside",
     "open_database",
     "open_read_only",
+    "replace_damaged",
 ]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _DAMAGED_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_NOT_SQLITE = "it is not an SQLite database"
 
 
 class UnusableError(Exception):
@@ -61,7 +67,7 @@ def open_database(
         UnusableError: The folder or file cannot be written, or a bad file cannot be moved aside.
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)
     except OSError as exc:
         raise UnusableError(
             f"cannot create the history folder {path.parent} ({describe_error(exc)})"
@@ -75,6 +81,7 @@ def open_database(
         try:
             problem = _not_sqlite(path)
             if problem is None:
+                create_private_file(path)  # before SQLite makes it: its -wal and -shm follow its mode
                 conn = _connect(path)
                 problem = _prepare(conn, verify=verify)
             if problem is None and conn is not None:
@@ -82,7 +89,7 @@ def open_database(
         except sqlite3.DatabaseError as exc:
             close_quietly(conn)
             if not is_damage(exc):
-                raise UnusableError(f"cannot use {path} ({describe_error(exc)})") from exc
+                raise UnusableError(f"cannot use {path} ({_why_not(exc, path.parent)})") from exc
             problem = ("damaged", f"it is damaged ({exc})")
         except BaseException:
             close_quietly(conn)
@@ -91,11 +98,15 @@ def open_database(
         if attempt == 1 or problem is None:
             break
         kind, reason = problem
-        moved = move_aside(path, kind, clock())
-        notice = (
-            f"The history file {path} could not be used: {reason}. "
-            f"It was moved to {moved}; a new history starts."
-        )
+        if kind == "damaged" and reason != _NOT_SQLITE:
+            moved, kept = replace_damaged(path, clock())
+            notice = damaged_notice(path, reason, moved, kept)
+        else:
+            moved = move_aside(path, kind, clock())
+            notice = (
+                f"The history file {path} could not be used: {reason}. "
+                f"It was moved to {moved}; a new history starts."
+            )
     raise UnusableError(f"cannot open {path} even after moving the old file aside")
 
 
@@ -260,6 +271,20 @@ def _prepare(conn: sqlite3.Connection, *, verify: bool) -> tuple[str, str] | Non
     return None
 
 
+def damaged_notice(path: Path, reason: str, moved: Path, kept: int) -> str:
+    """What to tell the user after a damaged history was replaced (see :func:`replace_damaged`)."""
+    if kept:
+        runs = "1 run" if kept == 1 else f"{kept} runs"
+        return (
+            f"The history file {path} could not be used: {reason}. The {runs} that still read "
+            f"were kept in a new history file; the old file was moved to {moved}."
+        )
+    return (
+        f"The history file {path} could not be used: {reason}. No run in it could be read. "
+        f"It was moved to {moved}; a new history starts."
+    )
+
+
 def move_aside(path: Path, kind: str, now: datetime) -> Path:
     """Rename ``path`` (and its ``-wal``/``-shm``) to ``NAME.KIND-YYYYmmddTHHMMSS``; return the new path."""
     stamp = now.astimezone().strftime("%Y%m%dT%H%M%S")
@@ -291,7 +316,7 @@ def _not_sqlite(path: Path) -> tuple[str, str] | None:
     except OSError as exc:
         raise UnusableError(f"cannot read {path} ({describe_error(exc)})") from exc
     if head and head != _SQLITE_MAGIC:
-        return ("damaged", "it is not an SQLite database")
+        return ("damaged", _NOT_SQLITE)
     return None
 
 
@@ -299,6 +324,15 @@ def is_damage(exc: sqlite3.DatabaseError) -> bool:
     """Whether SQLite says the file is damaged or not a database at all."""
     name = str(getattr(exc, "sqlite_errorname", ""))
     return name.startswith(_DAMAGED_CODES) or type(exc) is sqlite3.DatabaseError
+
+
+def _why_not(exc: BaseException, folder: Path) -> str:
+    """:func:`describe_error`, but a full disk is named as such (SQLite may say "disk I/O error")."""
+    try:
+        full = os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs on Windows
+        full = False
+    return "the disk is full" if full else describe_error(exc)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -322,3 +356,37 @@ def close_quietly(conn: sqlite3.Connection | None) -> None:
     if conn is not None:
         with contextlib.suppress(sqlite3.Error):
             conn.close()
+
+
+def replace_damaged(path: Path, now: datetime) -> tuple[Path, int]:
+    """Copy the runs of the damaged ``path`` that still read to a new file, move ``path`` aside.
+
+    Args:
+        path: The damaged history file.
+        now: The time that names the moved file.
+
+    Returns:
+        Where the damaged file went, and how many runs the new file at ``path`` kept (0: no new
+        file; the store starts one as for a first run).
+
+    Raises:
+        UnusableError: The damaged file cannot be moved aside.
+    """
+    fresh = path.with_name(f"{path.name}.recovering")
+    for leftover in (fresh, Path(f"{fresh}-journal")):  # an earlier attempt that was cut short
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+    try:
+        kept = copy_readable_runs(path, fresh)
+    except (sqlite3.Error, OSError):
+        kept = 0
+    moved = move_aside(path, "damaged", now)
+    if kept:
+        try:
+            fresh.rename(path)
+        except OSError:
+            kept = 0
+    if not kept:
+        with contextlib.suppress(FileNotFoundError):
+            fresh.unlink()
+    return moved, kept

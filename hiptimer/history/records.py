@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from hiptimer.core.live import LivePosition
 from hiptimer.core.plan import Plan
 from hiptimer.core.ports import MemoryStore, RunStore, StoredRun
 from hiptimer.core.results import PhaseResult, RunStatus
@@ -189,8 +190,9 @@ class FallbackStore(MemoryStore):
         super().save_phase(run_id, result, started=started, ended=ended)
         self._walls[(run_id, result.index)] = (started, ended)
 
-    def touch_run(self, run_id: int, at: datetime) -> None:
-        """Nothing to do in memory."""
+    def touch_run(self, run_id: int, at: datetime, live: LivePosition | None = None) -> bool:
+        """Where the run is matters only to another process, which cannot see this memory."""
+        return True
 
     def records(
         self,

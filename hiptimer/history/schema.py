@@ -10,10 +10,19 @@ Version 1 (the first released schema):
   ended (UTC, ISO 8601 text), status, the compiled plan as JSON;
 * ``phases``: one row per finished phase, unique on ``(run_id, phase_index)``.
 
-Version 2 (current) adds, to ``runs``: the progression targets as JSON (taken from the plan for
+Version 2 adds, to ``runs``: the progression targets as JSON (taken from the plan for
 old rows), the number of phases in the plan, the pid of the process running it and a heartbeat
 time; to ``phases``: the progression that set the phase's number and wall-clock start and end;
 and the indexes the history views use.
+
+Version 3 adds ``watch_imports``: which runs were read from a watch's activity file, with
+the key that file is known by (so importing it again adds nothing). A table of its own, so the
+runs and phases tables stay as the app writes them.
+
+Version 4 (current) adds, to ``runs``: the owner (one open history in one process: the pid and a
+random part) that drives a running run, which another process may take over, and where the run
+is on the wall clock (``live_json``, a :class:`~hiptimer.core.live.LivePosition`), so that a
+run interrupted moments ago goes on by its clock.
 """
 
 from __future__ import annotations
@@ -108,7 +117,22 @@ CREATE INDEX runs_session_started ON runs (session_id, started, id);
 CREATE INDEX runs_status ON runs (status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+_V3 = """
+CREATE TABLE watch_imports (
+    run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    -- The file's maker, serial number and time created: the same recording has the same key.
+    import_key TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    imported TEXT NOT NULL
+);
+"""
+
+_V4 = """
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN live_json TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,10 +13,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
 from hiptimer.core.ports import CuePlayer, RunStore
+from hiptimer.core.printable import escape
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = ["run_app"]
 
@@ -42,23 +47,32 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
             return 2
     notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
+    settings_note, muted, voice, offset, audio_mode, continue_minutes = _settings()
     if settings_note:
         notices.append(settings_note)
     # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
     # serve`; the app does not exist yet, so the bell looks it up when it rings.
     ring: list[Callable[[], None]] = []
+    out: list[Callable[[str], None]] = []
     # Starting the cue player's worker process takes a few tenths of a second, mostly waiting for
     # it to find a device: it starts first, and the sessions, the history and Textual load
     # meanwhile, so the home screen does not wait for both one after the other.
-    audio = _Background(lambda: _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None))
+    audio = _Background(
+        lambda: _player(
+            audio_mode,
+            voice,
+            offset,
+            bell=lambda: ring[0]() if ring else None,
+            emit=lambda data: out[0](data) if out else None,
+        )
+    )
     catalog = load_catalog()
     start = None
     if session is not None:
         try:
             start = catalog.find(session)
         except SessionNotFoundError as exc:
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
             audio.result()[0].close()
@@ -78,12 +92,13 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         player=player,
         start=start,
         muted=muted,
-        on_mute_change=remember_mute,
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
+        continue_minutes=continue_minutes,
     )
     ring.append(app.bell)
+    out.append(partial(_write, app))
     app.run()
     return app.return_code or 0
 
@@ -112,18 +127,14 @@ class _Background(Generic[T]):
         return self._outcome[0]
 
 
-def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
-    """The user's settings, and a way to remember the mute key."""
-    from hiptimer.settings import load_settings, save_settings
+def _settings() -> tuple[str | None, bool, bool, float, str | None, float]:
+    """The user's settings: a notice if they could not all be read, start muted, voice, offset,
+    mode, and how many minutes a run interrupted goes on by its clock."""
+    from hiptimer.settings import load_settings
 
     settings, note = load_settings()
-
-    def remember_mute(muted: bool) -> None:
-        current, _ = load_settings()
-        save_settings(current.with_changes(mute=muted))
-
     mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
-    return note, settings.mute, settings.voice, settings.audio_offset, mode, remember_mute
+    return note, settings.start_muted, settings.voice, settings.audio_offset, mode, settings.continue_minutes
 
 
 def _store() -> tuple[RunStore, str | None]:
@@ -134,9 +145,21 @@ def _store() -> tuple[RunStore, str | None]:
 
 
 def _player(
-    mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+    mode: str | None,
+    voice: bool,
+    offset: float,
+    *,
+    bell: Callable[[], None],
+    emit: Callable[[str], None],
 ) -> tuple[CuePlayer, str]:
     """The cue player that works here, and the one-line notice saying which it is."""
     from hiptimer.audio import make_player
 
-    return make_player(mode, voice=voice, offset=offset, bell=bell)
+    return make_player(mode, voice=voice, offset=offset, bell=bell, emit=emit)
+
+
+def _write(app: App[None], data: str) -> None:
+    """Write an escape sequence to the app's output, as ``App.bell`` writes the bell."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(data)

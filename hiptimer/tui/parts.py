@@ -63,6 +63,10 @@ class AppParts(App[None]):
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
         raise NotImplementedError
 
+    def end_audio_notice(self) -> None:
+        """Take down the start-up notice that says why sound falls back (the get-ready is over)."""
+        raise NotImplementedError
+
     def toggle_mute(self) -> None:
         """Mute or unmute the cues."""
         raise NotImplementedError

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 
+from rich.text import Text
+
 from hiptimer.core.engine import RunState, Status
 from hiptimer.core.model import Schedule, ScheduleWhen
 from hiptimer.core.plan import Phase, PhaseKind, Side
 from hiptimer.core.ports import SessionHistory
+from hiptimer.core.printable import escape
 from hiptimer.core.results import Outcome, PhaseResult
 
 __all__ = [
@@ -15,6 +18,7 @@ __all__ = [
     "due_text",
     "next_text",
     "outcome_text",
+    "plain",
     "planned_text",
     "position_text",
     "readout",
@@ -22,6 +26,13 @@ __all__ = [
     "state_word",
     "when_text",
 ]
+
+
+def plain(cell: str) -> Text:
+    """A table cell as written: ``[b]`` in a session's name is shown, not read as markup (a
+    DataTable reads strings as markup), and a control character (in a name saved to the history
+    before such names were refused) is shown as an escape, never sent to the terminal."""
+    return Text(escape(cell))
 
 
 def clock_text(seconds: float) -> str:

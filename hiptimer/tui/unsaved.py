@@ -198,7 +198,11 @@ class UnsavedRuns:
             app.notify(f"The runs were not saved: {exc}.", severity="error", timeout=20)
             return None
         self._saved = state.runs
-        app.notify(f"Saved {_runs(count)} to {path}", timeout=20)
+        app.notify(
+            f"Saved {_runs(count)} to {path}. When the history can be written again,"
+            f" `hiptimer history --import {path}` adds {'it' if count == 1 else 'them'} to it.",
+            timeout=30,
+        )
         return path, count
 
     async def ask_before_quit(self) -> bool:
@@ -244,7 +248,11 @@ class UnsavedRuns:
             saved = await self._save(state, now)
             if saved is not None:
                 path, count = saved
-                self._app.exit(return_code=0, message=f"hiptimer: saved {_runs(count)} to {path}")
+                self._app.exit(
+                    return_code=0,
+                    message=f"hiptimer: saved {_runs(count)} to {path}"
+                    f" (hiptimer history --import {path} adds them to the history later)",
+                )
 
         self._app.run_worker(save_and_quit(), group="unsaved-runs")
 

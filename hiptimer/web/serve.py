@@ -10,9 +10,14 @@ needs:
 * a page that works offline: textual-serve's own page pulls a font from the internet; ours uses
   the copy of Roboto Mono that textual-serve ships, and a Content-Security-Policy that allows
   nothing but this server.
-* sound on the phone: the served app rings the terminal bell for each cue
-  (``HIPTIMER_AUDIO=bell``); the page turns each bell into a short beep with Web Audio (and a
-  buzz where the phone can vibrate). The computer running the server stays silent.
+* sound on the phone: the served app sends each cue to the page as an escape sequence naming
+  the clips to play (``HIPTIMER_AUDIO=web``, :mod:`hiptimer.audio.page`); the page fetches those
+  WAVs from ``/sounds/`` once each and plays them with Web Audio, with a buzz by kind where the
+  phone can vibrate. The terminal bell (rung by anything else) is a short beep. The computer
+  running the server stays silent.
+* a screen that stays on: a phone that locks drops the connection (the run goes on by its clock
+  all the same, see :mod:`hiptimer.core.continuation`). The page holds a Screen Wake Lock where the
+  browser allows one, and otherwise plays a tiny muted video (:mod:`hiptimer.web.video`).
 
 textual-serve and aiohttp come with the ``web`` extra; the command line imports this module only
 for ``hiptimer serve``.
@@ -33,6 +38,7 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from aiohttp import web
@@ -40,6 +46,7 @@ from textual_serve.server import Server
 from yarl import URL
 
 from hiptimer.web.qr import qr_text
+from hiptimer.web.video import awake_video
 
 __all__ = [
     "DEFAULT_HOST",
@@ -56,6 +63,8 @@ __all__ = [
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 TOKEN_PARAMETER = "token"
+AWAKE_VIDEO_PATH = "/hiptimer/awake.mp4"
+"""The muted video the page loops to keep the screen on where no wake lock is allowed."""
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -126,13 +135,13 @@ def app_command(session: str | None = None, python: str = sys.executable) -> str
 
 
 def served_environment(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment for the served app: cues ring the bell (the page beeps) unless audio is off.
+    """The environment for the served app: cues play in the page (``web``) unless audio is off.
 
     The app's own players would sound on the computer running the server, not on the phone.
     """
     env = dict(environ)
     if env.get("HIPTIMER_AUDIO", "").strip().lower() != "off":
-        env["HIPTIMER_AUDIO"] = "bell"
+        env["HIPTIMER_AUDIO"] = "web"
     return env
 
 
@@ -165,12 +174,18 @@ def page_url(host: str, port: int, token: str | None) -> str:
 # -- the web application -------------------------------------------------------------------------
 
 
-def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web.Application:
-    """The aiohttp application: the page, its assets, and one app process per websocket.
+def build_app(
+    config: ServeConfig,
+    *,
+    log: Callable[[str], None] = print,
+    sounds: tuple[Path, Path | None] | None = None,
+) -> web.Application:
+    """The aiohttp application: the page, its assets, the cue sounds, and one app process per websocket.
 
     Args:
         config: What to serve and how to guard it.
         log: Where one-line notices go (a tab connected, a request refused).
+        sounds: The built-in and the user's sounds folders (default: the app's own).
 
     Returns:
         The application, ready for an aiohttp runner.
@@ -185,6 +200,7 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
             _PAGE.replace("{{nonce}}", nonce)
             .replace("{{title}}", html.escape(config.title))
             .replace("{{font_size}}", str(font_size))
+            .replace("{{awake_video}}", AWAKE_VIDEO_PATH)
         )
         response = web.Response(text=text, content_type="text/html")
         response.headers["Content-Security-Policy"] = _CSP.replace("{{nonce}}", nonce)
@@ -193,7 +209,7 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
 
     async def websocket(request: web.Request) -> web.StreamResponse:
         origin = request.headers.get("Origin")
-        if origin is not None and URL(origin).host != request.url.host:
+        if origin is not None and not _same_origin(origin, request.url):
             log(f"refused a websocket from another site ({origin})")
             raise web.HTTPForbidden(text="hiptimer: websocket from another site refused\n")
         task = asyncio.current_task()
@@ -222,10 +238,17 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
             script.append(_exposed_terminal((server.statics_path / "js" / "textual.js").read_bytes()))
         return web.Response(body=script[0], content_type="text/javascript")
 
+    async def video(request: web.Request) -> web.StreamResponse:
+        response = web.Response(body=awake_video(), content_type="video/mp4")
+        response.headers["Cache-Control"] = "max-age=86400"
+        return response
+
     app = web.Application(middlewares=[_guard(config, log)])
+    app.add_routes(_sound_routes(sounds))
     app.add_routes(
         [
             web.get("/", index),
+            web.get(AWAKE_VIDEO_PATH, video),
             web.get("/static/js/textual.js", textual_js),
             web.get("/ws", websocket),
             web.get("/download/{key}", server.handle_download),
@@ -234,6 +257,44 @@ def build_app(config: ServeConfig, *, log: Callable[[str], None] = print) -> web
     )
     app.on_shutdown.append(close_sessions)
     return app
+
+
+def _sound_routes(sounds: tuple[Path, Path | None] | None) -> list[web.RouteDef]:
+    """``/sounds/index.json`` (every clip the page may play) and ``/sounds/NAME.wav`` (one clip).
+
+    The user's folder is searched before the built-in one, as the terminal's player does; only
+    ``.wav`` files inside the two folders are served (:func:`hiptimer.audio.resolve_sound`).
+    """
+    from hiptimer.audio.sounds import VOICE_DIR, resolve_sound
+
+    def folders() -> tuple[Path, Path]:
+        if sounds is not None and sounds[1] is not None:
+            return sounds[0], sounds[1]
+        from hiptimer import locations, resources
+
+        return (sounds[0] if sounds else resources.sounds_dir()), locations.user_sounds_dir()
+
+    async def index(request: web.Request) -> web.StreamResponse:
+        builtin, user = folders()
+        names: set[str] = set()
+        for folder in (builtin, user):
+            for pattern in ("*.wav", f"{VOICE_DIR}/*.wav"):
+                names.update(p.relative_to(folder).as_posix() for p in folder.glob(pattern))
+        response = web.json_response(sorted(names))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def clip(request: web.Request) -> web.StreamResponse:
+        builtin, user = folders()
+        try:
+            path = resolve_sound(request.match_info["name"], builtin, user)
+        except ValueError:
+            raise web.HTTPNotFound(text="hiptimer: no such sound\n") from None
+        response = web.FileResponse(path, headers={"Content-Type": "audio/wav"})
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    return [web.get("/sounds/index.json", index), web.get(r"/sounds/{name:.+\.wav}", clip)]
 
 
 def _guard(config: ServeConfig, log: Callable[[str], None]) -> Callable[..., Awaitable[web.StreamResponse]]:
@@ -288,6 +349,25 @@ def _exposed_terminal(script: bytes) -> bytes:
 
 def _same(given: str, token: str) -> bool:
     return bool(given) and secrets.compare_digest(given.encode(), token.encode())
+
+
+def _same_origin(origin: str, own: URL) -> bool:
+    """Whether a websocket's ``Origin`` is the page's own: same scheme, host and port.
+
+    A page on another port of the same computer is another site (another program may serve it).
+    ``Origin: null`` (a sandboxed or file page) and anything unparseable are never the same.
+    """
+    try:
+        theirs = URL(origin)
+    except ValueError:
+        return False
+    if not theirs.is_absolute() or theirs.host is None or own.host is None:
+        return False
+    return (theirs.scheme.lower(), theirs.host.lower(), theirs.port) == (
+        own.scheme.lower(),
+        own.host.lower(),
+        own.port,
+    )
 
 
 def _int_query(request: web.Request, name: str, default: int, low: int, high: int) -> int:
@@ -424,34 +504,132 @@ _PAGE = """<!DOCTYPE html>
       body.-closed .intro-dialog { display: none; }
       #start { display: none; }
       #start.-delay { display: block; }
+      .awake-video {
+        position: fixed; right: 0; bottom: 0; width: 1px; height: 1px; opacity: 0.01; pointer-events: none;
+      }
+      .awake-note {
+        position: fixed; left: 0; right: 0; top: 0; z-index: 20; padding: 6px 10px; cursor: pointer;
+        font: 13px "Roboto Mono", menlo, monospace; color: #fff; background: #7a3d00;
+      }
     </style>
     <script nonce="{{nonce}}">
-      // The terminal bell, as a beep: the served app rings it for each cue. A browser lets a page
-      // play sound only after the user has touched it, so the first tap or key press unlocks it.
+      // --- sound: the app's cues and the terminal bell, played on this device ------------------
+      // The served app writes each cue as ESC ] 7791 ; hiptimer-cue ; {json} BEL into its output
+      // (hiptimer/audio/page.py): the clips to play, each at its second. This script takes those
+      // out of the websocket's data, fetches each WAV from /sounds/ once, and plays them with Web
+      // Audio; a bell (BEL outside an escape string) is a short beep. A browser plays sound only
+      // after a tap or a key: the first touchend, click or key press unlocks it (touchstart and
+      // pointerdown do not count as activation on phones), and until then a "Tap for sound" label
+      // says so. Each kind of cue buzzes its own pattern where the phone can vibrate.
       (() => {
         const bell = { rung: 0, played: 0, audio: "locked" };
+        const cues = { received: [], started: [], vibrated: [] };
         window.hiptimerBell = bell;
+        window.hiptimerCues = cues;
+        const Context = window.AudioContext || window.webkitAudioContext;
         let context = null;
-        const unlock = () => {
-          const Context = window.AudioContext || window.webkitAudioContext;
-          if (!Context) { bell.audio = "unsupported"; return; }
-          if (!context) context = new Context();
-          if (context.state === "suspended") context.resume();
-          context.onstatechange = () => { bell.audio = context.state; };
-          bell.audio = context.state;
+        let hint = null;
+        const showHint = () => {
+          if (hint) hint.hidden = bell.audio === "running" || bell.audio === "unsupported";
         };
-        for (const type of ["pointerdown", "touchstart", "keydown"]) {
+        document.addEventListener("DOMContentLoaded", () => {
+          hint = document.createElement("div");
+          hint.id = "sound-hint";
+          hint.textContent = "Tap for sound";
+          hint.setAttribute("role", "status");
+          hint.style.cssText = "position:fixed;top:0;right:0;z-index:20;padding:8px 14px;" +
+            "background:#5e0ba7;color:#fff;font:15px 'Roboto Mono',monospace;pointer-events:none;";
+          document.body.appendChild(hint);
+          showHint();
+        });
+        // Every WAV is fetched once (all of them as the page loads) and decoded once unlocked.
+        const fetched = new Map();
+        const decoded = new Map();
+        const fetchClip = (path) => {
+          if (!fetched.has(path)) {
+            fetched.set(path, fetch("/sounds/" + path, { credentials: "same-origin" })
+              .then((r) => (r.ok ? r.arrayBuffer() : null)).catch(() => null));
+          }
+          return fetched.get(path);
+        };
+        const clip = (path) => {
+          if (!decoded.has(path)) {
+            decoded.set(path, fetchClip(path)
+              .then((data) => (data ? context.decodeAudioData(data) : null)).catch(() => null));
+          }
+          return decoded.get(path);
+        };
+        fetch("/sounds/index.json", { credentials: "same-origin" })
+          .then((r) => (r.ok ? r.json() : [])).then((paths) => paths.forEach(fetchClip))
+          .catch(() => {});
+        const unlock = () => {
+          if (!Context) { bell.audio = "unsupported"; showHint(); return; }
+          if (!context) {
+            context = new Context();
+            context.onstatechange = () => { bell.audio = context.state; showHint(); };
+            for (const path of fetched.keys()) clip(path);
+          }
+          if (context.state !== "running") context.resume().catch(() => {});
+          // A silent sound started inside the tap is what some phones need to open the output.
+          const silence = context.createBufferSource();
+          silence.buffer = context.createBuffer(1, 1, 22050);
+          silence.connect(context.destination);
+          silence.start(0);
+          bell.audio = context.state;
+          showHint();
+        };
+        for (const type of ["touchend", "click", "keydown"]) {
           window.addEventListener(type, unlock, { capture: true, passive: true });
         }
+        const VIBRATE = {
+          "get-ready": [100, 100, 100], go: [150], work: [250, 80, 250], hold: [500], easy: [80],
+          rest: [60, 60, 60], switch: [100, 50, 100, 50, 100], pip: [40], rep: [15],
+          halfway: [60, 120, 60], "last-one": [250, 80, 250, 80, 250], done: [600],
+          soon: [50, 50, 50, 50, 50],
+        };
+        const vibrate = (cue) => {
+          const pattern = VIBRATE[cue];
+          const active = navigator.userActivation && navigator.userActivation.hasBeenActive;
+          if (pattern && navigator.vibrate && active) {
+            navigator.vibrate(pattern);
+            cues.vibrated.push(cue);
+          }
+        };
+        let playing = [];
+        const play = (message) => {
+          cues.received.push(message.cue);
+          vibrate(message.cue);
+          if (!context || context.state !== "running") return;
+          // A new cue stops words still going from an earlier one (the runner moved on); a rep
+          // tick stops nothing.
+          if (message.cue !== "rep") {
+            for (const source of playing) { try { source.stop(); } catch (e) { /* ended */ } }
+            playing = [];
+          }
+          const start = context.currentTime + 0.02;
+          for (const [path, at] of message.clips) {
+            clip(path).then((buffer) => {
+              if (!buffer) return;
+              const source = context.createBufferSource();
+              source.buffer = buffer;
+              source.connect(context.destination);
+              source.onended = () => { playing = playing.filter((s) => s !== source); };
+              source.start(Math.max(context.currentTime, start + at));
+              playing.push(source);
+              cues.started.push(path);
+            });
+          }
+          if (message.say && window.speechSynthesis && window.SpeechSynthesisUtterance) {
+            window.speechSynthesis.speak(new SpeechSynthesisUtterance(message.say));
+          }
+        };
         let last = -1;
         const beep = () => {
           bell.rung += 1;
-          if (navigator.vibrate && navigator.userActivation && navigator.userActivation.hasBeenActive) {
-            navigator.vibrate(60);
-          }
+          vibrate("pip");
           if (!context || context.state !== "running") return;
           const now = context.currentTime;
-          if (now - last < 0.09) return;  // pips are at least a second apart; a burst is one beep
+          if (now - last < 0.09) return;  // a burst of bells is one beep
           last = now;
           const tone = context.createOscillator();
           const gain = context.createGain();
@@ -465,14 +643,34 @@ _PAGE = """<!DOCTYPE html>
           tone.stop(now + 0.22);
           bell.played += 1;
         };
+        const PREFIX = "7791;hiptimer-cue;";
+        const osc = (text) => {
+          if (!text.startsWith(PREFIX)) return;
+          try { play(JSON.parse(text.slice(PREFIX.length))); } catch (e) { /* not ours */ }
+        };
         // BEL (7) outside escape strings is the bell; inside OSC/DCS/APC/PM/SOS it ends the string.
+        // An OSC string's bytes are kept (up to 8 KB) to find the cues in.
         let state = 0;  // 0 text, 1 after ESC, 2 inside a string, 3 ESC inside a string
+        let payload = null;
+        const end = () => {
+          if (payload) osc(String.fromCharCode(...payload));
+          payload = null;
+          state = 0;
+        };
         const scan = (bytes) => {
           for (const b of bytes) {
             if (state === 0) { if (b === 7) beep(); else if (b === 27) state = 1; }
-            else if (state === 1) state = [0x5d, 0x50, 0x5f, 0x5e, 0x58].includes(b) ? 2 : (b === 27 ? 1 : 0);
-            else if (state === 2) { if (b === 7) state = 0; else if (b === 27) state = 3; }
-            else state = b === 0x5c ? 0 : (b === 27 ? 3 : 2);
+            else if (state === 1) {
+              if ([0x5d, 0x50, 0x5f, 0x5e, 0x58].includes(b)) { state = 2; payload = b === 0x5d ? [] : null; }
+              else state = b === 27 ? 1 : 0;
+            }
+            else if (state === 2) {
+              if (b === 7) end();
+              else if (b === 27) state = 3;
+              else if (payload) { if (payload.length < 8192) payload.push(b); else payload = null; }
+            }
+            else if (b === 0x5c) end();
+            else state = b === 27 ? 3 : 2;
           }
         };
         const Native = window.WebSocket;
@@ -485,6 +683,7 @@ _PAGE = """<!DOCTYPE html>
           }
         };
       })();
+      // --- end of sound ------------------------------------------------------------------------
     </script>
     <script src="/static/js/textual.js"></script>
   </head>
@@ -501,6 +700,7 @@ _PAGE = """<!DOCTYPE html>
       </div>
     </div>
     <div id="terminal" class="textual-terminal" data-font-size="{{font_size}}"></div>
+    <div id="awake-note" class="awake-note" role="status" hidden></div>
     <script nonce="{{nonce}}">
       const terminal = document.getElementById("terminal");
       const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -521,6 +721,81 @@ _PAGE = """<!DOCTYPE html>
       };
       document.getElementById("start").addEventListener("click", again);
       document.getElementById("restart").addEventListener("click", again);
+    </script>
+    <script nonce="{{nonce}}">
+      // Keep the screen on. A phone that locks its screen drops the connection (the run goes on by
+      // its clock, but the runner cannot see it). The Screen Wake Lock where the browser allows it
+      // (secure contexts: https, or this computer's own address), asked for again each time the
+      // page comes back into view, since the browser lets go of it when the page is hidden.
+      // Elsewhere (plain HTTP on the home network), a muted, looping inline video, started by the
+      // first tap, as NoSleep-style libraries do: a phone does not dim while a video plays. If
+      // neither works, a line at the top says so.
+      (() => {
+        const awake = { how: "none", on: false, asked: 0, tapped: false, problem: "" };
+        window.hiptimerAwake = awake;
+        const note = document.getElementById("awake-note");
+        note.addEventListener("click", () => { note.hidden = true; });
+        let lock = null;
+        let video = null;
+        const byLock = async () => {
+          if (!window.isSecureContext || !("wakeLock" in navigator)) return false;
+          try {
+            awake.asked += 1;
+            lock = await navigator.wakeLock.request("screen");
+            lock.addEventListener("release", () => { if (awake.how === "wake-lock") awake.on = false; });
+            awake.how = "wake-lock";
+            return true;
+          } catch (error) {
+            awake.problem = String(error);
+            return false;
+          }
+        };
+        const byVideo = async () => {
+          if (!awake.tapped) return false;  // a browser starts a video only after a touch
+          if (!video) {
+            video = document.createElement("video");
+            video.className = "awake-video";
+            video.muted = true;
+            video.loop = true;
+            video.playsInline = true;
+            video.setAttribute("muted", "");
+            video.setAttribute("playsinline", "");
+            video.setAttribute("aria-hidden", "true");
+            video.src = "{{awake_video}}";
+            document.body.appendChild(video);
+          }
+          try {
+            awake.asked += 1;
+            await video.play();
+            awake.how = "video";
+            return true;
+          } catch (error) {
+            awake.problem = String(error);
+            return false;
+          }
+        };
+        const holding = () => awake.on && (awake.how === "video" ? !video.paused : !lock.released);
+        const keepOn = async () => {
+          if (document.visibilityState !== "visible" || holding()) return;
+          awake.on = (await byLock()) || (await byVideo());
+          if (awake.on) {
+            note.hidden = true;
+          } else if (awake.tapped) {
+            note.textContent = "This browser may let the screen turn off: set a longer screen timeout " +
+              "while you train, or the connection drops when the phone locks (the run goes on). Tap to hide.";
+            note.hidden = false;
+          }
+        };
+        const tapped = () => {
+          if (awake.tapped) return;
+          awake.tapped = true;
+          keepOn();
+        };
+        for (const type of ["pointerdown", "touchend", "click", "keydown"]) {
+          window.addEventListener(type, tapped, { capture: true, passive: true });
+        }
+        document.addEventListener("visibilitychange", keepOn);
+      })();
     </script>
   </body>
 </html>

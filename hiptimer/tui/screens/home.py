@@ -18,7 +18,7 @@ from hiptimer.core.ports import RunStore, SessionHistory
 from hiptimer.core.progression import last_done_text
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
-from hiptimer.tui.text import due_text, minutes_text, when_text
+from hiptimer.tui.text import due_text, minutes_text, plain, when_text
 
 __all__ = ["HomeRow", "HomeScreen"]
 
@@ -63,6 +63,13 @@ class HomeScreen(HiptimerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
         Binding("h", "history", "History", id="home.history", tooltip="past runs and progress"),
+        Binding(
+            "w",
+            "export_watch",
+            "Export to watch",
+            id="home.export",
+            tooltip="today's plan as a workout file for a Garmin watch",
+        ),
         Binding("question_mark", "help", "Keys", id="home.help"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
@@ -131,7 +138,7 @@ class HomeScreen(HiptimerScreen):
         now = self.hiptimer.wall_clock()
         for row in self.rows:
             cells = _cells(row, now)
-            table.add_row(*(cells[key] for key in columns), key=row.entry.id)
+            table.add_row(*(plain(cells[key]) for key in columns), key=row.entry.id)
         ids = [row.entry.id for row in self.rows]
         last = self.hiptimer.last_session_id
         if last in ids and last != self._highlighted_last:
@@ -180,6 +187,14 @@ class HomeScreen(HiptimerScreen):
         row = self._current()
         if row is not None:
             self.hiptimer.start_session(row.entry)
+
+    def action_export_watch(self) -> None:
+        """Today's plan of the highlighted session as a watch workout (saved, or sent to the browser)."""
+        from hiptimer.tui.watch_export import export_to_watch
+
+        row = self._current()
+        if row is not None:
+            export_to_watch(self.app, row.entry.session, row.plan.targets, self.hiptimer.wall_clock())
 
     def action_history(self) -> None:
         """Past runs, and each session's progress."""

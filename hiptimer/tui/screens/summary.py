@@ -41,7 +41,7 @@ class SummaryScreen(Screen[None]):
         self.state = state
 
     def compose(self) -> ComposeResult:
-        title = Label(self._title(), id="summary-title")
+        title = Label(self._title(), id="summary-title", markup=False)
         title.set_class(self.state.status is not Status.FINISHED, "-stopped")
         yield title
         yield Label(self._totals(), id="summary-totals")
