@@ -101,6 +101,15 @@ def null_alsa(folder: Path) -> Path | None:
     return conf
 
 
+NOT_INSTALLED = "simpleaudio: not installed"
+"""Said for the simpleaudio worker's figures when the audio extra is not installed."""
+
+
+def skipped() -> dict[str, str]:
+    """The programs this machine cannot measure, and why (bench/run_all.py shows the reason)."""
+    return {} if _has_simpleaudio() else {"hiptimer-worker": NOT_INSTALLED}
+
+
 def programs(session: Path, hold: int, folder: Path) -> list[Program]:
     """hiptimer in its audio set-ups, the bare Textual app and termdown (if installed)."""
     hiptimer = [str(BIN / "hiptimer"), "run", str(session)]
@@ -135,9 +144,12 @@ def programs(session: Path, hold: int, folder: Path) -> list[Program]:
 
 
 def _has_simpleaudio() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("simpleaudio") is not None
+    """Whether ``import simpleaudio`` works (the audio extra needs ALSA's headers to build)."""
+    try:
+        import simpleaudio  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _audio_notice(screen: bytes) -> str:
@@ -225,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(u.processes for u in got):5d}"
             + (f"  [{spread[0]:.3f}-{spread[1]:.3f}]" if len(got) > 1 else "")
         )
+    missing = {} if args.quick or (args.only and "hiptimer-worker" not in args.only) else skipped()
+    for key, why in missing.items():
+        print(f"{'hiptimer, simpleaudio worker':44} {why}  ({key} not measured)")
     termdown = figures.get("termdown")
     if termdown:
         for key in ("hiptimer", "hiptimer-default", "hiptimer-worker", "bare"):
@@ -241,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         print("termdown not measured: pip install termdown (make bench does)")
     if args.json:
         args.json.write_text(
-            json.dumps({"window_s": window, "rounds": rounds, "programs": figures}, indent=2)
+            json.dumps(
+                {"window_s": window, "rounds": rounds, "programs": figures, "skipped": missing}, indent=2
+            )
         )
     return 0
 

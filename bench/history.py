@@ -40,12 +40,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from hiptimer.catalog import load_file
-from hiptimer.history_cli import run_history
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.progression import today_targets
-from hiptimer.store import SqliteStore, definition_hash, open_store, recent_runs
-from hiptimer.store_schema import PHASE_COLUMNS, plan_to_json, time_text
+from hiptimer.catalog.sessions import load_file
+from hiptimer.core.plan import Plan, compile_plan
+from hiptimer.core.progression import today_targets
+from hiptimer.history.command import run_history
+from hiptimer.history.schema import PHASE_COLUMNS, plan_to_json, time_text
+from hiptimer.history.store import SqliteStore, definition_hash, open_store, recent_runs
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 FIRST = datetime(2010, 1, 4, 7, 0, tzinfo=UTC)

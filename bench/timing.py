@@ -40,11 +40,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hiptimer.cues import Cue
-from hiptimer.engine import Event, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import Phase, Plan, compile_plan
-from hiptimer.results import Effect, Outcome, PhaseFinished, PhaseStarted, PlayCue, RunFinished
+from hiptimer.core.cues import Cue
+from hiptimer.core.engine import Event, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Phase, Plan, compile_plan
+from hiptimer.core.results import Effect, Outcome, PhaseFinished, PhaseStarted, PlayCue, RunFinished
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hiptimer import __version__
+from hiptimer.core.printable import escape, table_lines
 
 if TYPE_CHECKING:  # imported where they are used, so a command loads only what it needs
     from pathlib import Path
 
-    from hiptimer.catalog import Catalog, CatalogEntry, LoadError
-    from hiptimer.history_cli import HistoryLookup
-    from hiptimer.model import Schedule, Session
-    from hiptimer.plan import Phase, Plan
+    from hiptimer.catalog.sessions import Catalog, CatalogEntry, LoadError
+    from hiptimer.core.model import Schedule, Session
+    from hiptimer.core.plan import Phase, Plan
+    from hiptimer.history.command import HistoryLookup
 
 __all__ = ["CliHooks", "SessionStatus", "build_parser", "main"]
 
@@ -54,7 +55,7 @@ def _no_reasons(session: Session) -> Mapping[str, str]:
 
 
 def _load_catalog() -> Catalog:
-    from hiptimer.catalog import load_catalog
+    from hiptimer.catalog.sessions import load_catalog
 
     return load_catalog()
 
@@ -86,7 +87,7 @@ def _default_hooks() -> CliHooks:
 
     def lookup() -> HistoryLookup:
         if not found:
-            from hiptimer.history_cli import HistoryLookup  # late: only the commands that read history
+            from hiptimer.history.command import HistoryLookup  # late: only the commands that read history
 
             found.append(HistoryLookup())
         return found[0]
@@ -110,6 +111,7 @@ environment:
   HIPTIMER_SESSIONS_DIR  your own session files (default: sessions/ in the config dir)
   HIPTIMER_CONFIG_DIR    settings folder (default: the platform's user config dir)
   HIPTIMER_DATA_DIR      history folder (default: the platform's user data dir)
+  HIPTIMER_CACHE_DIR     session files already checked (default: the platform's user cache dir)
 """
 
 
@@ -123,8 +125,13 @@ class _Command:
     arguments: Callable[[argparse.ArgumentParser], object] | None = None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``hiptimer`` command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``hiptimer`` command.
+
+    Args:
+        only: Build the sub-parser of this command alone (each one costs a few milliseconds of
+            start-up); None builds them all, as ``--help`` and an unknown command need.
+    """
     parser = argparse.ArgumentParser(
         prog="hiptimer",
         description="Guided hip routines and hill repeats for runners, in the terminal. "
@@ -139,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=_launch_app)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in _COMMANDS:
+        if only is not None and command.name != only:
+            continue
         sub = commands.add_parser(command.name, help=command.help, description=command.help)
         if command.arguments is not None:
             command.arguments(sub)
@@ -156,12 +165,13 @@ def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> in
     Returns:
         The exit code.
     """
-    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:
         print(f"hiptimer {__version__}")  # what argparse prints, without building every command's parser
         return 0
-    parser = build_parser()
+    parser = build_parser(_command_named(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # --help, --version, usage errors: argparse already printed
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
@@ -171,6 +181,29 @@ def main(argv: Sequence[str] | None = None, hooks: CliHooks | None = None) -> in
     except BrokenPipeError:  # `hiptimer schema | head`: the reader left; that is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, if it surely names one; None when it may be asking for help.
+
+    Only the options before the command are skipped (``--theme`` takes a value); a help option
+    there, or anything unexpected, gives None and so the whole parser.
+    """
+    names = {command.name for command in _COMMANDS}
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--theme":
+            if not rest:
+                return None
+            rest.pop(0)
+        elif word.startswith("--theme="):
+            continue
+        elif word in names:
+            return word
+        else:
+            return None
+    return None
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -197,7 +230,7 @@ def _run_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
-    from hiptimer.plan import compile_plan
+    from hiptimer.core.plan import compile_plan
 
     catalog = hooks.catalog()
     rows = [("ID", "NAME", "TIME", "WHEN", "LAST DONE", "DUE", "FROM")]
@@ -224,30 +257,32 @@ def _list(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
-    from hiptimer.catalog import SessionNotFoundError
-    from hiptimer.plan import compile_plan
+    from hiptimer.catalog.sessions import SessionNotFoundError
+    from hiptimer.core.plan import compile_plan
 
     try:
         entry = hooks.catalog().find(args.session)
     except SessionNotFoundError as exc:
         _print_errors(exc.errors)
-        print(f"hiptimer: {exc.message}", file=sys.stderr)
+        print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
         return 1
     session = entry.session
     plan = compile_plan(session, hooks.targets(session))
-    print(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})")
+    if getattr(args, "cues", False):
+        return _show_cues(plan)
+    print(escape(f"{session.name}  ({session.id}, {_source_text(entry)}: {entry.path})"))
     if session.description:
         print(_wrap(session.description, ""))
     print(f"When: {schedule_text(session.schedule)}")
     reasons = hooks.reasons(session)
     for name, progression in session.progression.items():
         print(
-            f"Today: {name} = {plan.targets[name]:g} "
+            f"Today: {escape(name)} = {plan.targets[name]:g} "
             f"(starts at {progression.start:g}, +{progression.step:g} after each full run, "
             f"goal {progression.goal:g})"
         )
         if name in reasons:
-            print(f"  why: {reasons[name]}")
+            print(f"  why: {escape(reasons[name])}")
     print()
     if plan.get_ready:
         print(f"Get ready: {plan.get_ready:g} s")
@@ -269,8 +304,8 @@ def _show(args: argparse.Namespace, hooks: CliHooks) -> int:
 def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
     from pathlib import Path
 
-    from hiptimer.catalog import load_file
-    from hiptimer.plan import compile_plan
+    from hiptimer.catalog.sessions import load_file
+    from hiptimer.core.plan import compile_plan
 
     files, errors = _expand(Path(p) for p in args.files)
     _print_errors(errors)
@@ -282,14 +317,14 @@ def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
             _print_errors(loaded.errors)
             continue
         plan = compile_plan(loaded.session)
-        print(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})")
+        print(escape(f"ok: {path} ({len(plan)} phases, {_total_text(plan)})"))
     return 1 if failed else 0
 
 
 def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
     import json
 
-    from hiptimer.model import Session
+    from hiptimer.core.model import Session
 
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Session.model_json_schema()}
     print(json.dumps(schema, indent=2, ensure_ascii=False))
@@ -297,16 +332,42 @@ def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
 
 
 def _history_arguments(parser: argparse.ArgumentParser) -> None:
-    from hiptimer.history_cli import add_arguments
+    from hiptimer.history.command import add_arguments
 
     add_arguments(parser)
 
 
 def _history(args: argparse.Namespace, hooks: CliHooks) -> int:
-    """``hiptimer history``: see :mod:`hiptimer.history_cli`."""
-    from hiptimer.history_cli import run_history
+    """``hiptimer history``: see :mod:`hiptimer.history.command`."""
+    from hiptimer.history.command import run_history
 
     return run_history(args)
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.export.commands import add_export_arguments
+
+    add_export_arguments(parser)
+
+
+def _export(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer export``: see :mod:`hiptimer.export.commands`."""
+    from hiptimer.export.commands import run_export
+
+    return run_export(args, hooks)
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    from hiptimer.export.commands import add_import_arguments
+
+    add_import_arguments(parser)
+
+
+def _import(args: argparse.Namespace, hooks: CliHooks) -> int:
+    """``hiptimer import``: see :mod:`hiptimer.export.commands`."""
+    from hiptimer.export.commands import run_import
+
+    return run_import(args, hooks)
 
 
 def _port(text: str) -> int:
@@ -349,21 +410,21 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
 def _serve(args: argparse.Namespace, hooks: CliHooks) -> int:
     import importlib.util
 
-    if importlib.util.find_spec("textual_serve") is None:
-        print(
-            "hiptimer: serving to a browser needs textual-serve: pip install 'hiptimer[web]'", file=sys.stderr
-        )
+    missing = [name for name in ("textual_serve", "segno") if importlib.util.find_spec(name) is None]
+    if missing:
+        needs = " and ".join(name.replace("_", "-") for name in missing)
+        print(f"hiptimer: serving to a browser needs {needs}: pip install 'hiptimer[web]'", file=sys.stderr)
         return 1
     if args.session is not None:
-        from hiptimer.catalog import SessionNotFoundError
+        from hiptimer.catalog.sessions import SessionNotFoundError
 
         try:
             hooks.catalog().find(args.session)
         except SessionNotFoundError as exc:
             _print_errors(exc.errors)
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             return 1
-    from hiptimer import serve
+    from hiptimer.web import serve
 
     token: str | None = args.token
     if token == "" or (token is None and not serve.is_loopback(args.host)):
@@ -378,9 +439,7 @@ _COMMANDS = (
         "show",
         "show a session's plan for today, phase by phase, with its total time",
         _show,
-        lambda p: p.add_argument(
-            "session", metavar="SESSION", help="a session id, or the path of a .toml file"
-        ),
+        lambda p: _show_arguments(p),
     ),
     _Command("run", "start the app straight into a session", _run, _run_arguments),
     _Command(
@@ -395,11 +454,46 @@ _COMMANDS = (
     _Command("serve", "serve the app to a browser (a phone on the home network)", _serve, _serve_arguments),
     _Command(
         "history",
-        "past runs, newest first: a table, or --json / --csv for other tools",
+        "past runs, newest first: a table, or --json / --csv for other tools;"
+        " --import FILE reads an export back",
         _history,
         _history_arguments,
     ),
+    _Command(
+        "export",
+        "write a session's plan for today as a workout for a watch (--fit: a Garmin FIT file)",
+        _export,
+        _export_arguments,
+    ),
+    _Command(
+        "import",
+        "add the activity a watch recorded (a FIT file) to the history as a run of its session",
+        _import,
+        _import_arguments,
+    ),
 )
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session id, or the path of a .toml file")
+    parser.add_argument(
+        "--cues",
+        action="store_true",
+        help="list every cue of today's plan instead: when it plays, its tone and its words",
+    )
+
+
+def _show_cues(plan: Plan) -> int:
+    """``show --cues``: the header, then one line per cue (see :mod:`hiptimer.show_cues`)."""
+    from hiptimer.settings import load_settings
+    from hiptimer.show_cues import cue_lines, default_lengths
+
+    settings, _ = load_settings()
+    targets = ", ".join(f"{name} = {value:g}" for name, value in plan.targets.items())
+    print(f"{plan.session_name}  ({plan.session_id}{': ' + targets if targets else ''}): every cue, in order")
+    for line in cue_lines(plan, default_lengths(), voice=settings.voice):
+        print(line)
+    return 0
 
 
 # -- output helpers ----------------------------------------------------------------------------
@@ -407,7 +501,7 @@ _COMMANDS = (
 
 def schedule_text(schedule: Schedule) -> str:
     """The schedule hint in words: "before a run", "2x a week, non-running days"."""
-    from hiptimer.model import ScheduleWhen
+    from hiptimer.core.model import ScheduleWhen
 
     when = {
         ScheduleWhen.BEFORE_RUN: "before a run",
@@ -446,7 +540,7 @@ def _phase_table(phases: Sequence[Phase]) -> str:
         )
         for p in phases
     ]
-    lines = _table(rows).splitlines()
+    lines = table_lines(rows)
     out: list[str] = []
     shown: set[str] = set()
     for line, phase in zip(lines, phases, strict=True):
@@ -458,7 +552,7 @@ def _phase_table(phases: Sequence[Phase]) -> str:
 
 
 def _target_text(phase: Phase) -> str:
-    from hiptimer.plan import format_seconds
+    from hiptimer.core.plan import format_seconds
 
     if phase.timed:
         return phase.target_text()
@@ -466,16 +560,16 @@ def _target_text(phase: Phase) -> str:
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    )
+    """Aligned columns by display width (CJK and emoji take two cells); cells are escaped."""
+    return "\n".join(table_lines(rows))
 
 
 def _wrap(text: str, indent: str) -> str:
     import textwrap
 
-    return textwrap.fill(" ".join(text.split()), width=96, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        escape(" ".join(text.split())), width=96, initial_indent=indent, subsequent_indent=indent
+    )
 
 
 def _print_errors(errors: Iterable[LoadError]) -> None:
@@ -485,7 +579,7 @@ def _print_errors(errors: Iterable[LoadError]) -> None:
 
 def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[LoadError]]:
     """Files as given; a folder stands for the ``*.toml`` files in it (an error if none)."""
-    from hiptimer.catalog import LoadError
+    from hiptimer.catalog.sessions import LoadError
 
     files: list[Path] = []
     errors: list[LoadError] = []

@@ -5,7 +5,9 @@ with an environment variable (tests point them all at temporary folders):
 
 * ``HIPTIMER_DATA_DIR``: history (default: platformdirs' user data dir for ``hiptimer``);
 * ``HIPTIMER_CONFIG_DIR``: settings, the user's sessions and sounds (default: the user config dir);
-* ``HIPTIMER_SESSIONS_DIR``: the user's own session files (default: ``sessions`` in the config dir).
+* ``HIPTIMER_SESSIONS_DIR``: the user's own session files (default: ``sessions`` in the config dir);
+* ``HIPTIMER_CACHE_DIR``: what can be made again, such as session files already checked
+  (default: the user cache dir).
 
 None of these functions creates the folder: the code that writes there does.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["config_dir", "data_dir", "history_db_path", "user_sessions_dir", "user_sounds_dir"]
+__all__ = ["cache_dir", "config_dir", "data_dir", "history_db_path", "user_sessions_dir", "user_sounds_dir"]
 
 APP_NAME = "hiptimer"
 
@@ -35,6 +37,11 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """The folder for settings: ``HIPTIMER_CONFIG_DIR``, or the platform's user config dir."""
     return _from_env("HIPTIMER_CONFIG_DIR") or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The folder for things that can be made again: ``HIPTIMER_CACHE_DIR``, or the user cache dir."""
+    return _from_env("HIPTIMER_CACHE_DIR") or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def user_sessions_dir() -> Path:

@@ -4,9 +4,14 @@ Kept in ``settings.toml`` in the config dir (``HIPTIMER_CONFIG_DIR``, or platfor
 dir), a small file a person can read and edit::
 
     voice = true          # speak each phase as it starts; false: tones only
-    mute = false          # no sound at all (the m key in the app)
+    start_muted = false   # each run starts muted (the m key mutes or unmutes one run)
     audio_offset = 0.0    # seconds to play cues early, for outputs with a delay (Bluetooth: 0.2)
     audio = "auto"        # auto, simpleaudio, command, bell, off (HIPTIMER_AUDIO overrides it)
+    continue_minutes = 5.0  # a run interrupted less than this long ago goes on by its clock
+
+The ``m`` key mutes the run under way only; whether a run starts muted is ``start_muted``. The
+``mute`` key older versions wrote (when ``m`` was pressed) is read without complaint and ignored,
+and dropped the next time the file is written.
 
 Reading never fails: a missing file gives the defaults; a damaged file or a bad value gives the
 defaults for what could not be read, plus a message naming the file and the key. Writing replaces
@@ -31,6 +36,8 @@ AUDIO_MODES = ("auto", "simpleaudio", "command", "bell", "off")
 """Values of ``audio`` (the same as ``HIPTIMER_AUDIO``)."""
 MAX_AUDIO_OFFSET = 2.0
 """The largest audio offset accepted, in seconds."""
+MAX_CONTINUE_MINUTES = 24 * 60.0
+"""The largest ``continue_minutes`` accepted (a day)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +46,15 @@ class Settings:
 
     voice: bool = True
     """Speak each phase as it starts ("kneeling hip flexor, left leg, 1 minute"); False: tones only."""
-    mute: bool = False
-    """No sound at all; the screen still shows every cue."""
+    start_muted: bool = False
+    """Each run starts with its cues muted (the screen says so; ``m`` turns them on for the run)."""
     audio_offset: float = 0.0
     """Seconds to play every cue early, to make up for a slow output (Bluetooth: about 0.2)."""
     audio: str = "auto"
     """Which audio backend to use; ``HIPTIMER_AUDIO`` overrides it."""
+    continue_minutes: float = 5.0
+    """A run interrupted (tab or terminal closed) less than this many minutes ago goes on by its
+    clock at the next start, without a question; an older one is offered for resuming. 0: always ask."""
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some settings changed (``settings.with_changes(mute=True)``)."""
@@ -53,10 +63,15 @@ class Settings:
 
 _COMMENTS = {
     "voice": "speak each phase as it starts; false: tones only",
-    "mute": "no sound at all (the m key in the app)",
+    "start_muted": "each run starts muted; the m key mutes or unmutes the run under way",
     "audio_offset": f"seconds to play cues early for a slow output (Bluetooth: 0.2; 0-{MAX_AUDIO_OFFSET:g})",
     "audio": "auto, simpleaudio, command, bell or off (HIPTIMER_AUDIO overrides it)",
+    "continue_minutes": "a run interrupted less than this many minutes ago goes on by its clock (0: ask)",
 }
+
+
+_RETIRED = frozenset({"mute"})
+"""Keys older versions wrote, accepted and ignored: ``mute`` was saved by the m key."""
 
 
 def settings_path() -> Path:
@@ -68,7 +83,7 @@ def settings_path() -> Path:
 
 def _check(key: str, value: Any) -> tuple[Any, str | None]:
     """The value if it is valid for ``key``, else None and what is wrong."""
-    if key in ("voice", "mute"):
+    if key in ("voice", "start_muted"):
         if isinstance(value, bool):
             return value, None
         return None, "must be true or false"
@@ -77,6 +92,11 @@ def _check(key: str, value: Any) -> tuple[Any, str | None]:
         if number and 0 <= value <= MAX_AUDIO_OFFSET:
             return float(value), None
         return None, f"must be a number of seconds from 0 to {MAX_AUDIO_OFFSET:g}"
+    if key == "continue_minutes":
+        number = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if number and 0 <= value <= MAX_CONTINUE_MINUTES:
+            return float(value), None
+        return None, f"must be a number of minutes from 0 to {MAX_CONTINUE_MINUTES:g}"
     if key == "audio":
         if isinstance(value, str) and value.strip().lower() in AUDIO_MODES:
             return value.strip().lower(), None
@@ -108,6 +128,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, raw in data.items():
+        if key in _RETIRED:
+            continue
         value, problem = _check(key, raw)
         if problem is not None:
             problems.append(f"{key} {problem}")

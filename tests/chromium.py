@@ -194,7 +194,13 @@ class Page:
 
 @contextlib.asynccontextmanager
 async def launch(
-    executable: str, profile: Path, *, width: int = 1000, height: int = 700, scale: int = 1
+    executable: str,
+    profile: Path,
+    *,
+    width: int = 1000,
+    height: int = 700,
+    scale: int = 1,
+    sound_needs_a_tap: bool = False,
 ) -> AsyncIterator[Page]:
     """Start headless Chromium with a fresh profile in ``profile`` and attach to its tab.
 
@@ -209,10 +215,13 @@ async def launch(
         width: The page's width in CSS pixels.
         height: The page's height in CSS pixels.
         scale: Device pixels per CSS pixel (a phone: 3).
+        sound_needs_a_tap: Keep the browser's own rule that a page plays sound only after the
+            user has tapped or typed in it (as on a phone), instead of letting it play at once.
     """
+    flags = [f for f in FLAGS if not (sound_needs_a_tap and f.startswith("--autoplay-policy="))]
     process = await asyncio.create_subprocess_exec(
         executable,
-        *FLAGS,
+        *flags,
         f"--user-data-dir={profile}",
         f"--window-size={width},{height}",
         f"--force-device-scale-factor={scale}",

@@ -18,4 +18,5 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("HIPTIMER_DATA_DIR", str(root / "data"))
     monkeypatch.setenv("HIPTIMER_CONFIG_DIR", str(root / "config"))
     monkeypatch.setenv("HIPTIMER_SESSIONS_DIR", str(root / "sessions"))
+    monkeypatch.setenv("HIPTIMER_CACHE_DIR", str(root / "cache"))
     return root

@@ -17,12 +17,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hiptimer.engine import Event, RunState, Status, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.results import Effect, PhaseFinished, PhaseStarted, PlayCue, RunFinished
+from hiptimer.audio.lengths import clip_lengths
+from hiptimer.core.cues import ClipLengths
+from hiptimer.core.engine import Event, RunState, Status, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Plan, compile_plan
+from hiptimer.core.results import Effect, PhaseFinished, PhaseStarted, PlayCue, RunFinished
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
+SOUNDS = SESSIONS.parent / "sounds"
+
+LENGTHS: ClipLengths = clip_lengths(SOUNDS)
+"""The lengths of the shipped clips: runs in the tests plan their cues as the app does."""
 
 T0 = 1000.0
 """Where the fake clock starts: far from zero, so a time mixed up with a duration shows."""
@@ -46,7 +52,8 @@ def describe(effect: Effect, plan: Plan, origin: float = T0) -> str:
         request = effect.request
         speech = f" {request.speech!r}" if request.speech is not None else ""
         sound = f" sound={request.sound}" if request.sound is not None else ""
-        return f"{effect.at - origin:g} cue {request.cue}{speech}{sound}"
+        what = request.cue.value if request.tone else "say"
+        return f"{effect.at - origin:g} cue {what}{speech}{sound}"
     if isinstance(effect, PhaseStarted):
         phase = plan.phases[effect.index]
         side = f" {phase.side}" if phase.side is not None else ""
@@ -78,7 +85,7 @@ class FakeRun:
 
     def __init__(self, plan: Plan, *, first_index: int = 0) -> None:
         self.plan = plan
-        self.state = new_run(plan, first_index=first_index)
+        self.state = new_run(plan, first_index=first_index, lengths=LENGTHS)
         self.now = T0
         self.effects: list[Effect] = []
 

@@ -1,6 +1,6 @@
 """A history file for the app's history tests: eight weeks of a runner's routines, played for real.
 
-Every run goes through the real engine into a real :class:`~hiptimer.store.SqliteStore` (see
+Every run goes through the real engine into a real :class:`~hiptimer.history.store.SqliteStore` (see
 :func:`store_kit.play`), with today's targets from the history before it, so the hill sprints
 grow a repeat after each run done in full. The week: pre-run hips on Monday, Wednesday and
 Saturday; strength on Tuesday and Friday; hill sprints on Wednesday and running backwards on
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from store_kit import builtin, play
 
-from hiptimer.plan import compile_plan
-from hiptimer.progression import today_targets
-from hiptimer.store import SqliteStore, recent_runs
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.progression import today_targets
+from hiptimer.history.store import SqliteStore, recent_runs
 
 FIRST_MONDAY = datetime(2025, 3, 17, 6, 30, tzinfo=UTC)
 """The first day of the history (runs start at 06:30, a second one an hour later)."""

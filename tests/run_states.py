@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual.pilot import Pilot
 from tui_kit import FakeClock, follow, run_screen
 
-from hiptimer.engine import Event
+from hiptimer.core.engine import Event
 from hiptimer.tui.app import HiptimerApp
 
 HIP_FLEXOR_LEFT_1 = 7

@@ -7,18 +7,20 @@ progression tests work on the results the engine really produces.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from hiptimer.catalog import load_file
-from hiptimer.engine import Event, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import PhaseKind, Plan, compile_plan
-from hiptimer.ports import RunStore
-from hiptimer.results import Effect, PhaseFinished, RunFinished
-from hiptimer.store import definition_hash
+from hiptimer.catalog.sessions import load_file
+from hiptimer.core.engine import Event, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import PhaseKind, Plan, compile_plan
+from hiptimer.core.ports import RunStore
+from hiptimer.core.results import Effect, PhaseFinished, RunFinished
+from hiptimer.history.store import definition_hash
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 
@@ -131,7 +133,7 @@ def round_starts(plan: Plan) -> list[int]:
 
 def corrupt(path: Path) -> None:
     """A history of 40 runs, then scribbled over in many places (but not its first pages)."""
-    from hiptimer.store import SqliteStore
+    from hiptimer.history.store import SqliteStore
 
     store = SqliteStore(path)
     for day in range(40):
@@ -142,3 +144,21 @@ def corrupt(path: Path) -> None:
     for start in range(2 * page, len(data) - page, 3 * page):
         data[start : start + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
+
+
+class FullDisk(sqlite3.Connection):
+    """A connection on a disk with no room: every statement that adds or changes rows fails."""
+
+    def _check(self, sql: str) -> None:
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorname = "SQLITE_FULL"
+            raise error
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return super().execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._check(sql)
+        return super().executemany(sql, *args)

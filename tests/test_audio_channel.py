@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hiptimer.audio.channel import GRACE_SECONDS, LATE_TONE_SECONDS, Channel, Item
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 T = 100.0
 

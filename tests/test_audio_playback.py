@@ -24,11 +24,11 @@ from hiptimer.audio import NullPlayer, WorkerPlayer, make_player
 from hiptimer.audio import choose as choose_module
 from hiptimer.audio import player as player_module
 from hiptimer.audio.sounds import SoundBank
-from hiptimer.cues import Cue, CueRequest
-from hiptimer.engine import Event, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import compile_plan
-from hiptimer.results import PlayCue
+from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.engine import Event, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import PlayCue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"
@@ -70,9 +70,10 @@ def expected_frames(requests: list[CueRequest], voice: bool = True) -> bytes:
     bank = SoundBank(SOUNDS)
     out = b""
     for r in requests:
-        tone = bank.tone(r.cue)
-        assert tone is not None
-        out += tone.frames
+        if r.tone:
+            tone = bank.tone(r.cue)
+            assert tone is not None
+            out += tone.frames
         if voice and r.speech:
             phrase = bank.phrase(r.speech)
             assert phrase is not None, r.speech
@@ -112,6 +113,7 @@ def alsa_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_path: Path)
 @pytest.fixture
 def no_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_path: Path) -> None:
     """ALSA's default device is a sound card that does not exist (libasound complains aloud)."""
+    pytest.importorskip("simpleaudio")
     monkeypatch.setenv("ALSA_CONFIG_PATH", str(alsa_config(tmp_path, '{ type hw card "nosuchcard" }')))
 
 
@@ -171,7 +173,7 @@ def test_a_whole_session_plays_the_right_cues_in_order_through_simpleaudio(
     assert [c.cue for c in cues] == [
         Cue.GET_READY,
         *countdown,
-        Cue.GO,
+        Cue.WORK,
         *countdown,
         Cue.LAST_ONE,
         *countdown,
@@ -269,7 +271,60 @@ def test_without_simpleaudio_installed_a_player_command_is_used(
     (shadow / "simpleaudio.py").write_text("raise ImportError('simpleaudio is not installed here')\n")
     monkeypatch.setenv("PYTHONPATH", str(shadow))
     _, notice = worker_player(players, "simpleaudio")
-    assert notice.startswith("audio: aplay (simpleaudio unavailable: simpleaudio not installed")
+    assert notice.startswith("audio: aplay (simpleaudio is not installed: ")
+
+
+@pytest.fixture
+def no_simpleaudio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``import simpleaudio`` fails, here and in the worker, as where the audio extra did not build."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "simpleaudio.py").write_text("raise ImportError('No module named simpleaudio')\n")
+    monkeypatch.setenv("PYTHONPATH", str(shadow))
+    monkeypatch.setattr(choose_module, "_simpleaudio_installed", lambda: False)
+
+
+@pytest.mark.parametrize(
+    ("headers", "clone", "way_out"),
+    [
+        (False, True, "apt-get install libasound2-dev, then make run"),
+        (True, True, "make run"),
+        (False, False, "apt-get install libasound2-dev, then pip install 'hiptimer[audio]'"),
+    ],
+    ids=["no-headers", "headers", "installed-from-a-wheel"],
+)
+def test_without_simpleaudio_the_bell_notice_names_the_reason_and_the_way_out(
+    no_simpleaudio: None,
+    empty_path: Path,
+    players: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    headers: bool,
+    clone: bool,
+    way_out: str,
+) -> None:
+    header = tmp_path / "asoundlib.h"
+    if headers:
+        header.touch()
+    monkeypatch.setattr(choose_module, "ALSA_HEADER", header)
+    if not clone:
+        monkeypatch.setattr(choose_module, "CLONE_MAKEFILE", tmp_path / "site-packages" / "Makefile")
+    player, notice = make_player(
+        "auto", sounds_dir=SOUNDS, user_sounds_dir=SOUNDS / "none", bell=lambda: None
+    )
+    players.append(player)
+    assert (player.name, notice) == (
+        "bell",
+        f"audio: terminal bell (simpleaudio is not installed: {way_out})",
+    )
+
+
+def test_without_simpleaudio_a_player_command_plays_and_the_notice_still_says_why(
+    no_simpleaudio: None, fake_aplay: Path, players: list[object]
+) -> None:
+    _, notice = worker_player(players, "auto")
+    assert notice.startswith("audio: aplay (simpleaudio is not installed: ")
+    assert notice.endswith("make run)")
 
 
 def test_no_device_and_no_command_rings_the_terminal_bell_and_prints_nothing(
@@ -278,7 +333,10 @@ def test_no_device_and_no_command_rings_the_terminal_bell_and_prints_nothing(
     rings: list[str] = []
     player, notice = make_player("auto", sounds_dir=SOUNDS, bell=lambda: rings.append("\a"))
     players.append(player)
-    assert (player.name, notice) == ("bell", "audio: no device, using terminal bell")
+    assert (player.name, notice) == (
+        "bell",
+        "audio: terminal bell (simpleaudio: no sound device (No such device))",
+    )
     for request in session_cues(TINY_SESSION):
         player.play(request)
     assert len(rings) == 13
@@ -292,7 +350,7 @@ def test_with_no_audio_at_all_the_session_still_runs_silently(
     player, notice = make_player(None, sounds_dir=SOUNDS)
     players.append(player)
     assert isinstance(player, NullPlayer)
-    assert notice == "audio: no device, visual cues only"
+    assert notice == "audio: visual cues only (simpleaudio: no sound device (No such device))"
     for request in session_cues(TINY_SESSION):
         player.play(request)
     player.close()

@@ -9,7 +9,7 @@ import pytest
 
 from hiptimer.audio import SoundError, resolve_sound, sound_problem, validate_wav
 from hiptimer.audio.sounds import PART_GAP_SECONDS, Clip, SoundBank, compose, read_wav, slug, speech_parts
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 SOUNDS = Path(__file__).resolve().parent.parent / "sounds"
 

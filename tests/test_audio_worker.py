@@ -184,6 +184,8 @@ def fake_program(folder: Path, name: str, body: str) -> Path:
 
 FAKE_ESPEAK = """
 import io, wave
+with open(sys.argv[0] + ".stdin", "a") as said:
+    said.write(sys.stdin.read())
 out = io.BytesIO()
 with wave.open(out, "wb") as w:
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050)
@@ -203,7 +205,8 @@ def test_a_users_own_phrase_is_spoken_by_the_speech_engine(tmp_path: Path) -> No
         events.wait_event(1, None, "end")
         assert output.handles[1].clip.frames == b"\x07\x00" * 2205
     args = json.loads((tmp_path / "espeak-ng.log").read_text())
-    assert "--stdout" in args and args[-1] == "hamstring curls, left leg, 45 seconds"
+    assert "--stdout" in args and "--stdin" in args
+    assert (tmp_path / "espeak-ng.stdin").read_text() == "hamstring curls, left leg, 45 seconds"
 
 
 def test_without_a_speech_engine_an_unrecorded_phrase_falls_back_to_the_tone(running: Running) -> None:
@@ -221,7 +224,7 @@ def test_an_engine_that_speaks_by_itself_is_started_and_stopped_like_a_sound(tmp
         worker.submit(request(1, "rest", speech="stretch it out"))
         events.wait_event(1, None, "end")
         assert (1, 1, "played") in events.outcomes()
-    assert json.loads((tmp_path / "spd-say.log").read_text()) == ["--wait", "stretch it out"]
+    assert json.loads((tmp_path / "spd-say.log").read_text()) == ["--wait", "--", "stretch it out"]
 
 
 def test_a_failing_speech_engine_is_a_failed_phrase_not_a_crash(tmp_path: Path) -> None:

@@ -8,12 +8,16 @@ written (and to ``SCRIPTS`` in bench/run_all.py, which runs them).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from bench import run_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +69,55 @@ def test_run_all_ends_in_an_overview_of_every_figure(quick_run: subprocess.Compl
     ):
         assert figure in overview, overview
     assert "machine: " in quick_run.stdout and "cores" in quick_run.stdout
+
+
+# -- without simpleaudio (the audio extra needs ALSA's headers to build) ---------------------------
+
+
+@pytest.fixture
+def no_simpleaudio(tmp_path: Path) -> dict[str, str]:
+    """An environment in which ``import simpleaudio`` fails, as on a machine without the headers."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "simpleaudio.py").write_text("raise ImportError('simpleaudio is not installed here')\n")
+    return {**os.environ, "PYTHONPATH": str(shadow)}
+
+
+def test_without_simpleaudio_the_cue_latency_figure_says_so(no_simpleaudio: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run_all.py"), "--quick", "--only", "cue_latency.py"],
+        cwd=ROOT,
+        env=no_simpleaudio,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    section = _section(done.stdout, "cue_latency.py")
+    assert re.search(r"^simpleaudio \(worker process\)\s+simpleaudio: not installed$", section, re.M), section
+    assert re.search(r"^reference: simpleaudio in-process\s+simpleaudio: not installed$", section, re.M)
+    overview = done.stdout.split("Overview (", 1)[1]
+    assert "figures not found" not in overview, overview
+    assert re.search(r"^cue latency p99 \(max\) ms\s+simpleaudio: not installed", overview, re.M), overview
+
+
+def test_without_simpleaudio_the_audio_worker_cpu_figure_says_so(
+    no_simpleaudio: dict[str, str], tmp_path: Path
+) -> None:
+    report = tmp_path / "cpu.json"
+    done = subprocess.run(
+        [sys.executable, "bench/cpu.py", "--only", "hiptimer-worker", "--json", str(report)],
+        cwd=ROOT,
+        env=no_simpleaudio,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"^hiptimer, simpleaudio worker\s+simpleaudio: not installed", done.stdout, re.M)
+    figures = json.loads(report.read_text())
+    assert figures["skipped"] == {"hiptimer-worker": "simpleaudio: not installed"}
+    table = run_all.overview({"cpu.py": done.stdout}, {"cpu.py": figures})
+    assert re.search(r"^CPU s/min, 60 s hold, audio worker\s+simpleaudio: not installed", table, re.M), table

@@ -8,9 +8,16 @@ from pathlib import Path
 import pytest
 
 from hiptimer import locations
-from hiptimer.catalog import Catalog, LoadError, SessionNotFoundError, Source, load_catalog, load_file
+from hiptimer.catalog.sessions import (
+    Catalog,
+    LoadError,
+    SessionNotFoundError,
+    Source,
+    load_catalog,
+    load_file,
+)
+from hiptimer.catalog.tomlpos import key_positions, position_of
 from hiptimer.resources import builtin_sessions_dir, sounds_dir
-from hiptimer.tomlpos import key_positions, position_of
 
 BUILTIN_IDS = ("backwards-running", "hill-sprints", "pre-run-hips", "strength-for-speed")
 

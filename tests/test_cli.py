@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from hiptimer import __version__, locations
-from hiptimer.catalog import CatalogEntry
+from hiptimer.catalog.sessions import CatalogEntry
 from hiptimer.cli import CliHooks, SessionStatus, main
-from hiptimer.model import Session
+from hiptimer.core.model import Session
 
 
 def run(
@@ -57,6 +57,22 @@ def test_a_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid choice: 'frobnicate'" in err
     assert run(capsys, "show")[0] == 2
     assert run(capsys, "check")[0] == 2
+
+
+def test_each_command_parses_as_before_though_only_its_own_options_are_built(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "history", "--help")
+    assert code == 0 and "usage: hiptimer history" in out and "--json" in out
+    code, out, err = run(capsys, "history", "--bogus")
+    assert (code, out) == (2, "")
+    assert "usage: hiptimer" in err and "--bogus" in err
+    code, out, _ = run(capsys, "--theme", "textual-light", "list")
+    assert code == 0 and "hill-sprints" in out
+    code, out, _ = run(capsys, "--theme=textual-light", "show", "hill-sprints")
+    assert code == 0 and out.startswith("Hill sprints")
+    code, out, _ = run(capsys, "--theme", "list", "--help")  # "list" is the theme here: full help
+    assert code == 0 and "schema" in out and "history" in out
 
 
 def test_list_shows_each_builtin_with_its_time_and_schedule(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hiptimer import __version__
-from hiptimer.store import open_store
+from hiptimer.history.store import open_store
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 
@@ -28,7 +28,7 @@ with open(sys.argv[1], "w") as out:
     json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, out)
 """
 
-HEAVY = {"pydantic", "textual", "sqlite3", "platformdirs"}
+HEAVY = {"pydantic", "textual", "sqlite3", "platformdirs", "fit_tool", "garmin_fit_sdk"}
 
 CASES = [
     (["--version"], set()),
@@ -81,3 +81,41 @@ def test_the_console_script_runs_the_other_commands(
     monkeypatch.setattr(sys, "argv", ["hiptimer", "check", str(SESSIONS / "hill-sprints.toml")])
     assert console.main() == 0
     assert capsys.readouterr().out.startswith("ok: ")
+
+
+_BUILT_PROBE = """
+import json, sys
+from hiptimer.cli import main
+code = main(sys.argv[2:])
+model = sys.modules.get("hiptimer.core.model")
+built = bool(model and model.Session.__pydantic_complete__)
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "built": built}, out)
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["show", "hill-sprints"], ["check", str(SESSIONS)]],
+    ids=["list", "show", "check"],
+)
+def test_unchanged_session_files_are_not_validated_again(argv: list[str], tmp_path: Path) -> None:
+    """The schema's validators are built to check a file once; later runs take the result from
+    the cache and never build them."""
+
+    def validators_built() -> bool:
+        report = tmp_path / "built.json"
+        done = subprocess.run(
+            [sys.executable, "-c", _BUILT_PROBE, str(report), *argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        result = json.loads(report.read_text())
+        assert result["code"] == 0, done.stderr
+        return bool(result["built"])
+
+    assert validators_built()
+    assert not validators_built()

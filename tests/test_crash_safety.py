@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from hiptimer.model import Session
-from hiptimer.plan import Plan
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Plan
+from hiptimer.core.results import RunStatus
+from hiptimer.history.store import SqliteStore
 
 KILLS = 60
 SESSION = "hill-sprints"
@@ -52,7 +52,7 @@ def zygote() -> None:
     """Import everything once, then fork a child for each ``go DB SEED`` line on stdin."""
     from store_kit import builtin
 
-    from hiptimer.plan import compile_plan
+    from hiptimer.core.plan import compile_plan
 
     session = builtin(SESSION)
     plan = compile_plan(session, {"repeats": 12})
@@ -73,9 +73,9 @@ def child(db: str, seed: int, session: Session, plan: Plan) -> None:
     """Play ``plan`` into ``db``, saving and reporting every phase, with random redos and pauses."""
     from datetime import UTC, datetime, timedelta
 
-    from hiptimer.engine import Event, new_run, step
-    from hiptimer.results import PhaseFinished, RunFinished
-    from hiptimer.store import definition_hash
+    from hiptimer.core.engine import Event, new_run, step
+    from hiptimer.core.results import PhaseFinished, RunFinished
+    from hiptimer.history.store import definition_hash
 
     rng = random.Random(seed)
     store = SqliteStore(db)

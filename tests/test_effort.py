@@ -7,11 +7,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 from tui_kit import FakeClock, follow, make_app, run_screen
 
-from hiptimer.catalog import load_text
-from hiptimer.choices import Effort
-from hiptimer.engine import Event
-from hiptimer.plan import PhaseKind, compile_plan
-from hiptimer.store_schema import plan_from_json, plan_to_json
+from hiptimer.catalog.sessions import load_text
+from hiptimer.core.choices import Effort
+from hiptimer.core.engine import Event
+from hiptimer.core.plan import PhaseKind, compile_plan
+from hiptimer.history.schema import plan_from_json, plan_to_json
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.widgets.state_banner import StateBanner
 

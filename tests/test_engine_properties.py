@@ -14,10 +14,18 @@ from engine_kit import T0, shown
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from hiptimer.engine import Event, RunState, Status, new_run, step
-from hiptimer.model import Session
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.results import Effect, PhaseFinished, PhaseResult, PhaseStarted, PlayCue, RunFinished, RunStatus
+from hiptimer.core.engine import Event, RunState, Status, new_run, step
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Plan, compile_plan
+from hiptimer.core.results import (
+    Effect,
+    PhaseFinished,
+    PhaseResult,
+    PhaseStarted,
+    PlayCue,
+    RunFinished,
+    RunStatus,
+)
 
 MAX_PHASES = 80
 

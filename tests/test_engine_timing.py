@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from engine_kit import T0, FakeRun, builtin_plan, plan_of, shown
 
-from hiptimer.engine import STALE_CUE_SECONDS, Event, RunState, Status, step
-from hiptimer.results import Effect, PhaseStarted, PlayCue
+from hiptimer.core.engine import STALE_CUE_SECONDS, Event, RunState, Status, step
+from hiptimer.core.results import Effect, PhaseStarted, PlayCue
 
 HOLD_REST_HOLD = plan_of(
     {
@@ -43,7 +43,7 @@ def test_a_late_tick_does_not_shift_later_deadlines() -> None:
         "69 cue pip",
         "70 end #1 completed 10s",
         "70 start #2 Hold",
-        "70 cue go 'hold, 20 seconds'",
+        "70 cue hold 'hold, 20 seconds'",
         "87 cue pip",
         "88 cue pip",
         "89 cue pip",
@@ -59,7 +59,7 @@ def test_a_very_late_tick_replays_every_boundary_at_its_own_deadline() -> None:
     run.send(Event.TICK, 75.5)
     assert run.take() == [
         "0 start #0 Hold",
-        "0 cue go 'hold, 1 minute'",
+        "0 cue hold 'hold, 1 minute'",
         "60 end #0 completed 60s",
         "60 start #1 Rest",
         "70 end #1 completed 10s",
@@ -95,7 +95,7 @@ def test_get_ready_zero_starts_the_first_phase_at_once() -> None:
     run = FakeRun(HOLD_REST_HOLD)
     assert run.plan.get_ready == 0
     run.send(Event.START, 3)
-    assert run.take() == ["3 start #0 Hold", "3 cue go 'hold, 1 minute'"]
+    assert run.take() == ["3 start #0 Hold", "3 cue hold 'hold, 1 minute'"]
     assert run.state.status is Status.ACTIVE and run.state.deadline() == T0 + 63
 
 
@@ -111,7 +111,8 @@ def test_a_short_get_ready_has_only_the_pips_that_fit() -> None:
     run = FakeRun(plan)
     run.send(Event.START, 0)
     run.sleep_until(5)
-    assert run.take() == ["0 cue get-ready 'get ready, go'", "1 cue pip", "2 start #0 Go", "2 cue go 'go'"]
+    # The pip at 1 s leaves no room for words after the tone: they are said as the step starts.
+    assert run.take() == ["0 cue get-ready", "1 cue pip", "2 start #0 Go", "2 cue easy 'go'"]
 
 
 def test_a_clock_reading_from_the_past_is_taken_as_the_latest_one() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -15,11 +16,11 @@ from store_kit import MONDAY, builtin, corrupt, play
 
 from hiptimer import locations
 from hiptimer.cli import main
-from hiptimer.history_cli import TABLE_LIMIT, HistoryLookup
-from hiptimer.history_format import CSV_COLUMNS
-from hiptimer.plan import compile_plan
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import RunStatus
+from hiptimer.history.command import TABLE_LIMIT, HistoryLookup
+from hiptimer.history.format import CSV_COLUMNS
+from hiptimer.history.store import SqliteStore
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -99,7 +100,10 @@ def test_json_is_a_stable_documented_structure(
         "reps_done",
         "reps_target",
         "phases",
+        "source",
+        "imported_from",
     ]
+    assert (runs[0]["source"], runs[0]["imported_from"]) == ("app", None)
     assert list(runs[0]["phases"][0]) == [
         "index",
         "label",
@@ -187,28 +191,61 @@ def test_no_history_yet_creates_no_file(capsys: pytest.CaptureFixture[str]) -> N
     assert not locations.history_db_path().exists()
 
 
-def test_a_damaged_history_is_moved_aside_and_the_user_told(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("shape", ["table", "--json", "--csv"])
+def test_a_history_that_is_not_a_database_exits_1_says_why_and_is_left_alone(
+    capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
     path = locations.history_db_path()
     path.parent.mkdir(parents=True)
     path.write_text("not a database")
-    code, out, err = run(capsys, "history")
-    assert (code, out) == (0, "No runs yet.\n")
-    moved = next(path.parent.glob("history.sqlite3.damaged-*"))
-    assert err.startswith("hiptimer: The history file") and str(moved) in err
-    assert moved.read_text() == "not a database"
+    code, out, err = run(capsys, "history", *([] if shape == "table" else [shape]))
+    assert (code, out) == (1, ""), "an empty list would say there are no runs"
+    assert err == f"hiptimer: the history file {path} cannot be read: it is not an SQLite database\n"
+    assert [p.name for p in path.parent.iterdir()] == ["history.sqlite3"]
+    assert path.read_text() == "not a database"
 
 
-def test_damage_met_while_reading_is_moved_aside_and_the_user_told(
+def test_damage_met_while_reading_exits_1_and_the_file_is_left_alone(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = locations.history_db_path()
     path.parent.mkdir(parents=True)
     corrupt(path)
-    code, out, err = run(capsys, "history")
-    assert (code, out) == (0, "No runs yet.\n")
-    moved = next(path.parent.glob("history.sqlite3.damaged-*"))
-    assert err.startswith(f"hiptimer: The history file {path} is damaged") and str(moved) in err
+    before = path.read_bytes()
+    code, out, err = run(capsys, "history", "--json")
+    assert (code, out) == (1, "")
+    assert err.startswith(f"hiptimer: the history file {path} cannot be read: it is damaged (")
     assert "Traceback" not in err
+    assert not [
+        p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name
+    ]
+    assert path.read_bytes() == before
+
+
+def test_list_and_show_never_move_a_damaged_or_newer_history(capsys: pytest.CaptureFixture[str]) -> None:
+    path = locations.history_db_path()
+    path.parent.mkdir(parents=True)
+    corrupt(path)
+    before = path.read_bytes()
+    for argv in (["list"], ["show", "hill-sprints"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 0 and "Hill sprints" in out
+        assert f"The history file {path} cannot be read" in err
+    assert not [
+        p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name
+    ]
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    before = path.read_bytes()
+    for argv in (["history"], ["list"], ["show", "hill-sprints"]):
+        code, out, err = run(capsys, *argv)
+        assert "a newer hiptimer wrote it (schema 99" in err
+    assert not [
+        p for p in path.parent.iterdir() if "-damaged" in p.name or ".newer" in p.name or ".damaged" in p.name
+    ]
+    assert path.read_bytes() == before
 
 
 def test_the_table_shows_the_latest_twenty_by_default(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from store_kit import MONDAY, builtin, play
 
-from hiptimer.model import Schedule, ScheduleWhen
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore, SessionHistory
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.model import Schedule, ScheduleWhen
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore, SessionHistory
+from hiptimer.core.results import RunStatus
+from hiptimer.history.store import SqliteStore
 from hiptimer.tui.history_data import (
     ChartPoint,
     ChartSeries,

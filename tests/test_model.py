@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from hiptimer.model import HoldStep, RepeatStep, Session, Sides, WorkStep
+from hiptimer.core.model import HoldStep, RepeatStep, Session, Sides, WorkStep
 
 
 def validate(*steps: dict[str, Any], **extra: Any) -> Session:

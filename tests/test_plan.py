@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from hiptimer.catalog import load_file
-from hiptimer.model import Session
-from hiptimer.plan import Phase, PhaseKind, Plan, Side, compile_plan, format_seconds
+from hiptimer.catalog.sessions import load_file
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Phase, PhaseKind, Plan, Side, compile_plan, format_seconds
 from hiptimer.resources import builtin_sessions_dir
 
 

@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_kit import MONDAY, builtin, play, round_starts
 
-from hiptimer.catalog import load_text
-from hiptimer.model import Schedule, ScheduleWhen, Session
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore, RunStore, SessionHistory
-from hiptimer.progression import due_text, is_due, last_done_text, today_targets
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore, recent_runs
+from hiptimer.catalog.sessions import load_text
+from hiptimer.core.model import Schedule, ScheduleWhen, Session
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore, RunStore, SessionHistory
+from hiptimer.core.progression import due_text, is_due, last_done_text, today_targets
+from hiptimer.core.results import RunStatus
+from hiptimer.history.store import SqliteStore, recent_runs
 
 
 def play_today(
@@ -125,7 +125,7 @@ def test_a_sprint_ended_early_inside_its_range_still_counts_as_done() -> None:
     plan = compile_plan(hills)
     sprints = [p.index for p in plan.phases if p.kind.value == "work"]
     # "skip" on a work phase would be next; done inside 5-10 s ends it early, which counts.
-    from hiptimer.engine import Event, new_run, step
+    from hiptimer.core.engine import Event, new_run, step
 
     state, _ = step(new_run(plan), Event.START, 0.0)
     run_id = store.start_run(plan, definition_hash="x", started=MONDAY)
@@ -252,7 +252,7 @@ def test_last_done_counts_local_days() -> None:
 
 def test_progression_is_pure() -> None:
     code = (
-        "import sys, hiptimer.progression\n"
+        "import sys, hiptimer.core.progression\n"
         "bad = {'sqlite3', 'textual', 'platformdirs', 'asyncio'} & set(sys.modules)\n"
         "assert not bad, bad\n"
     )

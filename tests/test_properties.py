@@ -9,10 +9,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hiptimer.catalog import LoadedFile, load_text
-from hiptimer.model import Session
-from hiptimer.plan import PhaseKind, compile_plan
-from hiptimer.tomlpos import key_positions
+from hiptimer.catalog.sessions import LoadedFile, load_text
+from hiptimer.catalog.tomlpos import key_positions
+from hiptimer.core.model import Session
+from hiptimer.core.plan import PhaseKind, compile_plan
 
 PATH = Path("prop.toml")
 settings.register_profile("hiptimer", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,7 +99,15 @@ def test_the_key_scanner_never_fails(text: str) -> None:
 
 # -- valid sessions ----------------------------------------------------------------------------
 
-names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=20)
+# Plain text, as a session file allows it: no control characters (nor line or paragraph separators);
+# instructions may also have new lines and tabs.
+names = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=20
+)
+paragraphs = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), include_characters="\n\t"),
+    max_size=40,
+)
 times = st.floats(min_value=0.5, max_value=300, allow_nan=False).map(lambda x: round(x, 2))
 pauses = st.sampled_from([0, 0, 5, 10.5, 30])
 counts = st.integers(min_value=1, max_value=3)
@@ -108,7 +116,7 @@ counts = st.integers(min_value=1, max_value=3)
 def common(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"type": st.just(kind), "name": names},
-        optional={"cue": names, "instructions": st.text(max_size=40).filter(lambda s: "\x7f" not in s)},
+        optional={"cue": names, "instructions": paragraphs},
     )
 
 

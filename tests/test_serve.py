@@ -17,8 +17,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from hiptimer import cli, serve
-from hiptimer.serve import ServeConfig, build_app
+from hiptimer import cli
+from hiptimer.web import serve
+from hiptimer.web.serve import ServeConfig, build_app
 
 TOKEN = "s3cret-token-for-tests"
 NOT_AN_APP = shlex.join([sys.executable, "-c", "pass"])
@@ -56,7 +57,7 @@ async def local() -> AsyncIterator[TestClient[aiohttp.web.Request, aiohttp.web.A
 async def test_a_request_without_the_token_is_refused(
     guarded: TestClient[aiohttp.web.Request, aiohttp.web.Application],
 ) -> None:
-    for path in ("/", "/static/js/textual.js", "/static/css/xterm.css", "/download/x"):
+    for path in ("/", "/static/js/textual.js", "/static/css/xterm.css", "/download/x", "/sounds/go.wav"):
         response = await guarded.get(path)
         assert response.status == 403, path
         assert "access token" in await response.text()
@@ -192,9 +193,9 @@ async def test_the_font_size_can_be_chosen_in_the_address(
 # -- what the served app gets ------------------------------------------------------------------
 
 
-def test_the_served_app_rings_the_bell_instead_of_playing_on_the_server() -> None:
-    assert serve.served_environment({})["HIPTIMER_AUDIO"] == "bell"
-    assert serve.served_environment({"HIPTIMER_AUDIO": "simpleaudio"})["HIPTIMER_AUDIO"] == "bell"
+def test_the_served_app_plays_its_cues_in_the_page_instead_of_on_the_server() -> None:
+    assert serve.served_environment({})["HIPTIMER_AUDIO"] == "web"
+    assert serve.served_environment({"HIPTIMER_AUDIO": "simpleaudio"})["HIPTIMER_AUDIO"] == "web"
     assert serve.served_environment({"HIPTIMER_AUDIO": "off"})["HIPTIMER_AUDIO"] == "off"
     assert serve.served_environment({"HIPTIMER_DATA_DIR": "/x"})["HIPTIMER_DATA_DIR"] == "/x"
 
@@ -295,3 +296,46 @@ def test_the_served_app_knows_it_is_in_a_browser_and_the_terminal_app_does_not()
     assert serve.served_environment({})[SERVED_VARIABLE] == "1"
     assert serve.served_environment({"HIPTIMER_AUDIO": "off"})[SERVED_VARIABLE] == "1"
     assert SERVED_VARIABLE not in os.environ  # the tests' own app runs as in a terminal
+
+
+# -- the cue sounds ------------------------------------------------------------------------------
+
+SOUNDS = Path(__file__).resolve().parent.parent / "sounds"
+
+
+async def test_the_page_gets_the_cue_sounds_with_the_token_and_nothing_outside_them(tmp_path: Path) -> None:
+    user = tmp_path / "user-sounds"
+    (user / "voice").mkdir(parents=True)
+    (user / "voice" / "left-leg.wav").write_bytes((SOUNDS / "voice" / "right-leg.wav").read_bytes())
+    (tmp_path / "secret.wav").write_bytes(b"RIFF")
+    client = TestClient(
+        TestServer(build_app(ServeConfig("0.0.0.0", 8000, TOKEN, NOT_AN_APP), sounds=(SOUNDS, user))),
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+    )
+    await client.start_server()
+    try:
+        assert (await client.get("/sounds/index.json")).status == 403
+        assert (await client.get("/", params={"token": TOKEN})).status == 200
+        index = await (await client.get("/sounds/index.json")).json()
+        assert {"go.wav", "work.wav", "voice/repeat-5.wav", "voice/of-8.wav"} <= set(index)
+        tone = await client.get("/sounds/work.wav")
+        assert tone.status == 200 and tone.headers["Content-Type"] == "audio/wav"
+        assert await tone.read() == (SOUNDS / "work.wav").read_bytes()
+        # The user's recording is served in place of the built-in one, as the terminal plays it.
+        mine = await client.get("/sounds/voice/left-leg.wav")
+        assert await mine.read() == (SOUNDS / "voice" / "right-leg.wav").read_bytes()
+        for bad in ("/sounds/../secret.wav", "/sounds/%2e%2e/secret.wav", "/sounds/nothing.wav"):
+            assert (await client.get(bad)).status in (403, 404), bad
+    finally:
+        await client.close()
+
+
+async def test_a_websocket_from_another_port_or_scheme_of_this_computer_is_refused(
+    local: TestClient[aiohttp.web.Request, aiohttp.web.Application],
+) -> None:
+    own = local.make_url("/")
+    other_port = own.with_port(own.port + 1 if own.port and own.port < 65535 else 1)
+    for origin in (str(other_port), str(own.with_scheme("https")), "null", "http://127.0.0.1"):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await local.ws_connect("/ws", headers={"Origin": origin})
+        assert refused.value.status == 403, origin

@@ -2,120 +2,67 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
+import segno
 
-from hiptimer.qr import ErrorCorrection, QrCode, encode, render_half_blocks
+from hiptimer.web.qr import qr_text
 
-# "hiptimer", byte mode, version 1, level M, mask 0, as drawn by a reference encoder.
-HIPTIMER_1M_MASK0 = (
-    "#######.......#######",
-    "#.....#.##.##.#.....#",
-    "#.###.#..#.#..#.###.#",
-    "#.###.#..#.##.#.###.#",
-    "#.###.#.#####.#.###.#",
-    "#.....#...##..#.....#",
-    "#######.#.#.#.#######",
-    ".....................",
-    "#.#.#.#...#.#...#..#.",
-    "#..##...#.##.#..#####",
-    "....#.###..#...######",
-    ".#.###.###.###.....#.",
-    ".##...#.##.#..####...",
-    "........#.#...####.##",
-    "#######..##.#..##.###",
-    "#.....#.......#....#.",
-    "#.###.#.###.#.##.#...",
-    "#.###.#..#.#.#.##..#.",
-    "#.###.#.####.####.#.#",
-    "#.....#...####.....#.",
-    "#######.####.##....##",
-)
+URL = "http://192.168.1.23:8000/?token=Zq3v9Xk2bN0cR7pW4yHfLa"
+HALVES = {" ": (False, False), "▄": (False, True), "▀": (True, False), "█": (True, True)}
 
 
-def drawn(code: QrCode) -> tuple[str, ...]:
-    return tuple("".join("#" if dark else "." for dark in row) for row in code.modules)
+def read_back(text: str, *, color: bool) -> list[list[bool]]:
+    """The dark modules of a drawn code, border included, from its half-block lines."""
+    rows: list[list[bool]] = []
+    for line in text.splitlines():
+        if color:
+            line = line.removeprefix("\x1b[30;107m").removesuffix("\x1b[0m")
+        tops, bottoms = zip(*(HALVES[ch] for ch in line), strict=True)
+        rows += [list(tops), list(bottoms)]
+    # Without colour the glyphs paint the light modules.
+    return rows if color else [[not painted for painted in row] for row in rows]
 
 
-def format_bits(code: QrCode) -> int:
-    """The 15 format bits as read from the copy around the top-left finder, unmasked."""
-    m = code.modules
-    cells = [(8, i) for i in range(6)] + [(8, 7), (8, 8), (7, 8)] + [(14 - i, 8) for i in range(9, 15)]
-    return sum(m[y][x] << i for i, (x, y) in enumerate(cells)) ^ 0x5412
+@pytest.mark.parametrize("color", [True, False])
+def test_the_drawn_code_is_segnos_module_for_module(color: bool) -> None:
+    expected = [[bool(m) for m in row] for row in segno.make(URL, error="m").matrix_iter(border=2)]
+    drawn = read_back(qr_text(URL, color=color), color=color)
+    assert drawn[: len(expected)] == expected
+    assert len(drawn) == len(expected) + 1  # an odd height: the last line's lower half is empty
 
 
-def bch_remainder(value: int) -> int:
-    for shift in range(4, -1, -1):
-        if value & (1 << (shift + 10)):
-            value ^= 0x537 << shift
-    return value
-
-
-def test_a_short_text_matches_the_reference_encoder_module_for_module() -> None:
-    code = encode("hiptimer", ErrorCorrection.MEDIUM, mask=0)
-    assert (code.version, code.size) == (1, 21)
-    assert drawn(code) == HIPTIMER_1M_MASK0
-
-
-@pytest.mark.parametrize(
-    ("length", "level", "version"),
-    [
-        (14, ErrorCorrection.MEDIUM, 1),
-        (15, ErrorCorrection.MEDIUM, 2),
-        (17, ErrorCorrection.LOW, 1),
-        (7, ErrorCorrection.HIGH, 1),
-        (213, ErrorCorrection.MEDIUM, 10),
-        (214, ErrorCorrection.MEDIUM, 11),
-        (2953, ErrorCorrection.LOW, 40),
-    ],
-)
-def test_the_smallest_version_that_holds_the_data_is_chosen(
-    length: int, level: ErrorCorrection, version: int
-) -> None:
-    assert encode(b"a" * length, level).version == version
-
-
-def test_data_too_long_for_any_version_is_refused() -> None:
-    with pytest.raises(ValueError, match="do not fit"):
-        encode(b"a" * 2954, ErrorCorrection.LOW)
-
-
-def test_a_served_address_has_finders_timing_and_valid_format_bits() -> None:
-    url = "http://192.168.1.23:8000/?token=Zq3v9Xk2bN0cR7pW4yHfLa"
-    code = encode(url)
-    size = code.size
-    assert code.version == 4  # 71 bytes at level M: 33 x 33 modules, fits a terminal
-    finder = ("#######", "#.....#", "#.###.#", "#.###.#", "#.###.#", "#.....#", "#######")
-    rows = drawn(code)
-    for x0, y0 in ((0, 0), (size - 7, 0), (0, size - 7)):
-        assert tuple(row[x0 : x0 + 7] for row in rows[y0 : y0 + 7]) == finder
-    timing = "".join("#" if i % 2 == 0 else "." for i in range(8, size - 8))
-    assert rows[6][8 : size - 8] == timing
-    assert "".join(row[6] for row in rows[8 : size - 8]) == timing
-    assert code.modules[size - 8][8], "the dark module"
-    bits = format_bits(code)
-    assert bch_remainder(bits) == 0
-    assert bits >> 10 == (ErrorCorrection.MEDIUM.format_bits << 3 | code.mask)
-
-
-def test_half_blocks_draw_two_module_rows_per_line_and_read_back_the_same() -> None:
-    code = encode("hiptimer")
-    text = render_half_blocks(code, border=2, color=False)
-    lines = text.splitlines()
-    width = code.size + 4
-    assert len(lines) == (width + 1) // 2
-    assert all(len(line) == width for line in lines)
-    halves = {" ": (False, False), "▄": (False, True), "▀": (True, False), "█": (True, True)}
-    light_rows: list[list[bool]] = []
-    for line in lines:
-        tops, bottoms = zip(*(halves[ch] for ch in line), strict=True)
-        light_rows += [list(tops), list(bottoms)]
-    # Without colour the glyphs paint the light modules: invert to get the code back.
-    dark = [[not light for light in row[2:-2]] for row in light_rows[2 : 2 + code.size]]
-    assert dark == [list(row) for row in code.modules]
+def test_a_served_address_fits_a_terminal() -> None:
+    lines = qr_text(URL, color=False).splitlines()
+    assert len(lines) <= 20  # 33 modules (version 4) and a border, two module rows a line
+    assert {len(line) for line in lines} == {37}
 
 
 def test_coloured_half_blocks_paint_black_on_white_on_any_terminal() -> None:
-    text = render_half_blocks(encode("hiptimer"))
-    for line in text.splitlines():
+    for line in qr_text(URL).splitlines():
         assert line.startswith("\x1b[30;107m")
         assert line.endswith("\x1b[0m")
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (zbar-tools) is not installed")
+@pytest.mark.parametrize("color", [True, False])
+def test_a_phone_camera_reads_the_address_from_the_terminal(tmp_path: Path, color: bool) -> None:
+    """What the terminal shows, turned into an image pixel for pixel, scans back to the address."""
+    modules = read_back(qr_text(URL, color=color), color=color)
+    scale, quiet = 8, 4
+    width = len(modules[0]) + 2 * quiet
+    rows = [[False] * width] * quiet + [[False] * quiet + r + [False] * quiet for r in modules]
+    rows += [[False] * width] * quiet
+    pixels = bytearray()
+    for row in rows:
+        line = bytes(0 if dark else 255 for dark in row for _ in range(scale))
+        pixels += line * scale
+    image = tmp_path / "code.pgm"
+    image.write_bytes(b"P5 %d %d 255\n" % (width * scale, len(rows) * scale) + bytes(pixels))
+    scanned = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert scanned.stdout.strip() == URL

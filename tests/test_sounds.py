@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from hiptimer.audio.sounds import SoundBank, read_wav, slug, speech_parts
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"
@@ -56,13 +56,28 @@ def test_every_part_the_built_in_sessions_say_is_recorded_and_short() -> None:
         needed
     )
     assert {"kneeling hip flexor", "left leg", "1 minute", "10 reps", "3 minutes", "sprint"} <= set(needed)
+    bank = SoundBank(SOUNDS)
     for part in needed:
-        clip = read_wav(VOICE / f"{slug(part)}.wav")
+        clip = bank.part(part)
+        assert clip is not None, part
         assert 0.1 < clip.seconds < 2.5, part
 
 
+def test_the_set_and_round_words_and_the_rest_warnings_are_recorded() -> None:
+    needed = set(make_sounds().needed_parts())
+    rounds = {f"repeat {r} of {n}" for n in range(4, 13) for r in range(1, n)}
+    rounds |= {f"repeat {r} of {n}" for n in range(10, 16) for r in range(1, n)}
+    assert rounds | {"set 1 of 3", "set 2 of 3", "set 3 of 3", "in 10 seconds", "last one"} <= needed
+    assert "jog forward" in needed and "jog back" not in needed
+    bank = SoundBank(SOUNDS)
+    five_of_eight = bank.part("repeat 5 of 8")
+    assert five_of_eight is not None
+    said_in_two = read_wav(VOICE / "repeat-5.wav").seconds + read_wav(VOICE / "of-8.wav").seconds
+    assert five_of_eight.seconds == pytest.approx(said_in_two + 0.03, abs=0.001)
+
+
 def test_no_voice_file_is_left_over_from_an_older_session() -> None:
-    needed = {f"{slug(p)}.wav" for p in make_sounds().needed_parts()}
+    needed = {f"{slug(p)}.wav" for p in make_sounds().needed_recordings()}
     assert {p.name for p in VOICE.glob("*.wav")} == needed
 
 

@@ -19,11 +19,11 @@ import pytest
 from store_kit import MONDAY, builtin, play
 
 from hiptimer import locations
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore, RunStore
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store import STALE_AFTER_SECONDS, FallbackStore, SqliteStore, open_store
-from hiptimer.store_schema import SCHEMA_VERSION, plan_from_json, plan_to_json
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore, RunStore
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.schema import SCHEMA_VERSION, plan_from_json, plan_to_json
+from hiptimer.history.store import STALE_AFTER_SECONDS, FallbackStore, SqliteStore, open_store
 
 HOUR = timedelta(hours=1)
 
@@ -153,8 +153,8 @@ def test_session_history_counts_completed_runs_since_monday(store: RunStore) -> 
 def test_nothing_is_opened_or_created_until_first_use(tmp_path: Path) -> None:
     data = tmp_path / "data"
     code = (
-        "import hiptimer.store, hiptimer.history_cli, hiptimer.progression\n"
-        "from hiptimer.store import SqliteStore\n"
+        "import hiptimer.history.store, hiptimer.history.command, hiptimer.core.progression\n"
+        "from hiptimer.history.store import SqliteStore\n"
         f"SqliteStore({str(data / 'h.sqlite3')!r})\n"
     )
     env = {**os.environ, "HIPTIMER_DATA_DIR": str(data)}
@@ -223,7 +223,7 @@ def test_history_queries_use_the_indexes(tmp_path: Path) -> None:
     store.open()
     conn = store._state.conn
     assert conn is not None
-    from hiptimer.store_schema import RUN_COLUMNS
+    from hiptimer.history.schema import RUN_COLUMNS
 
     for where, args in (("", ()), ("WHERE session_id = ?", ("hill-sprints",))):
         plan = " ".join(

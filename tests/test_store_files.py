@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from store_kit import MONDAY, builtin, corrupt, play
 
-from hiptimer.catalog import load_text
-from hiptimer.model import Session
-from hiptimer.plan import compile_plan
-from hiptimer.results import RunStatus
-from hiptimer.store import SqliteStore, open_store
-from hiptimer.store_schema import SCHEMA_VERSION, migrate, plan_to_json
+from hiptimer.catalog.sessions import load_text
+from hiptimer.core.model import Session
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.results import RunStatus
+from hiptimer.history.schema import SCHEMA_VERSION, migrate, plan_to_json
+from hiptimer.history.store import SqliteStore, open_store
 
 NOW = datetime(2024, 5, 6, 9, 30, 15, tzinfo=UTC)
 STAMP = NOW.astimezone().strftime("%Y%m%dT%H%M%S")
@@ -120,7 +120,7 @@ def test_a_version_1_file_is_migrated_and_keeps_every_run(tmp_path: Path) -> Non
     assert notice is None
     conn = store._state.conn
     assert conn is not None
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     indexes = {
         r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
     }
@@ -135,8 +135,8 @@ def test_a_version_1_file_is_migrated_and_keeps_every_run(tmp_path: Path) -> Non
 
 
 def test_targets_from_a_migrated_file_drive_progression(tmp_path: Path) -> None:
-    from hiptimer.progression import today_targets
-    from hiptimer.store import recent_runs
+    from hiptimer.core.progression import today_targets
+    from hiptimer.history.store import recent_runs
 
     path = tmp_path / "history.sqlite3"
     make_v1_file(path)
@@ -177,6 +177,21 @@ def assert_fresh_and_usable(store: SqliteStore) -> None:
     assert store.run(played.run_id) is not None
 
 
+def assert_kept_and_usable(store: SqliteStore) -> None:
+    """The runs that still read (about half of the 40 :func:`corrupt` scribbles over) are kept, all readable.
+
+    How many read depends on which pages the scribbles hit, so on the schema's layout: the notice
+    must say the number kept, and that is most of the runs on undamaged pages.
+    """
+    assert not store.in_memory
+    kept = store.records()
+    assert 10 <= len(kept) < 40 and {r.run.session_id for r in kept} == {"hill-sprints"}
+    assert store.notice is not None and f"The {len(kept)} runs that still read were kept" in store.notice
+    played = play(store, builtin("hill-sprints"))
+    assert store.run(played.run_id) is not None
+    assert len(store.records()) == len(kept) + 1
+
+
 def test_a_file_that_is_not_sqlite_is_moved_aside_and_a_new_history_starts(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     path.write_text("my shopping list\n")
@@ -196,7 +211,7 @@ def test_a_damaged_file_is_moved_aside(tmp_path: Path) -> None:
     moved = tmp_path / f"history.sqlite3.damaged-{STAMP}"
     assert moved.read_bytes() == damaged
     assert store.notice is not None and str(moved) in store.notice and "damaged" in store.notice
-    assert_fresh_and_usable(store)
+    assert_kept_and_usable(store)
 
 
 def test_damage_found_by_a_read_moves_the_file_aside_then(tmp_path: Path) -> None:
@@ -205,11 +220,12 @@ def test_damage_found_by_a_read_moves_the_file_aside_then(tmp_path: Path) -> Non
     store = SqliteStore(path, clock=lambda: NOW, verify=False)
     store.open()
     assert store.notice is None  # not looked at every page
-    assert store.records(limit=20) == []
+    read = store.records(limit=50)  # the read met the damage: the runs that read are kept
+    assert 10 <= len(read) < 40
     moved = tmp_path / f"history.sqlite3.damaged-{STAMP}"
     assert moved.exists()
     assert store.notice is not None and str(moved) in store.notice and "damaged" in store.notice
-    assert_fresh_and_usable(store)
+    assert_kept_and_usable(store)
 
 
 @pytest.fixture
@@ -272,7 +288,7 @@ def test_a_read_only_data_folder_keeps_results_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tests may run as root, who can write anywhere: pretend the folder is read-only.
-    monkeypatch.setattr("hiptimer.store_open.os.access", lambda path, mode: False)
+    monkeypatch.setattr("hiptimer.history.opening.os.access", lambda path, mode: False)
     store, notice = open_store(tmp_path / "history.sqlite3")
     assert store.in_memory
     assert notice is not None and f"{tmp_path} is read-only" in notice
@@ -303,3 +319,69 @@ def test_a_disk_that_fills_up_mid_run_loses_nothing(tmp_path: Path) -> None:
     assert store.export_json(export) == 2  # this process's runs: both are in the export
     doc = json.loads(export.read_text())
     assert [len(r["phases"]) for r in doc["runs"]] == [len(plan), len(compile_plan(session))]
+
+
+# --- private files -------------------------------------------------------------------------------
+
+
+def test_the_history_its_wal_and_shm_and_exports_are_private(tmp_path: Path) -> None:
+    import stat
+
+    folder = tmp_path / "new" / "data"
+    store, _ = open_store(folder / "history.sqlite3")
+    store.start_run(compile_plan(builtin("hill-sprints")), definition_hash="x", started=NOW)
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(folder) == 0o700 and mode(folder.parent) == 0o700
+    for name in ("history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm"):
+        assert mode(folder / name) == 0o600, name
+    export = tmp_path / "export.json"
+    store.export_json(export)
+    assert mode(export) == 0o600
+    store.close()
+
+
+def damage_the_free_page_list(path: Path) -> None:
+    """Free some pages (a dropped table), then point the list of free pages at nonsense."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("CREATE TABLE scratch (x BLOB)")
+        conn.executemany("INSERT INTO scratch VALUES (?)", [(b"\0" * 3000,) for _ in range(20)])
+        conn.execute("DROP TABLE scratch")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    assert int.from_bytes(data[36:40], "big") > 0, "there are free pages"
+    pages = len(data) // 4096
+    data[32:36] = (pages + 1000).to_bytes(4, "big")  # the first free-list page: past the end
+    path.write_bytes(bytes(data))
+
+
+def test_damage_to_the_free_page_list_alone_keeps_every_run(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    store = SqliteStore(path, clock=lambda: NOW)
+    session = builtin("hill-sprints")
+    for day, repeats in enumerate((4, 5, 6)):
+        play(
+            store, session, compile_plan(session, {"repeats": repeats}), started=MONDAY + timedelta(days=day)
+        )
+    store.close()
+    damage_the_free_page_list(path)
+
+    store, notice = open_store(path)
+    assert notice is not None
+    assert "The 3 runs that still read were kept in a new history file" in notice
+    moved = next(tmp_path.glob("history.sqlite3.damaged-*"))
+    assert notice.endswith(f"the old file was moved to {moved}.")
+    assert moved.is_file(), "the damaged file is kept"
+    runs = store.records()
+    assert [r.run.targets["repeats"] for r in runs] == [6, 5, 4]
+    assert all(r.run.status is RunStatus.COMPLETED and r.phases_done == r.phase_count for r in runs)
+    # Progression carries on from where it was, not from the start.
+    from hiptimer.core.progression import today_targets
+    from hiptimer.history.store import recent_runs
+
+    assert today_targets(session, recent_runs(store, session.id)).values["repeats"] == 7
+    assert sqlite3.connect(path).execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    store.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -10,17 +11,19 @@ import pytest
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable
 from textual.widgets._toast import Toast
-from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
+from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen, until_shown
 
-from hiptimer.catalog import load_catalog
+from hiptimer.catalog.sessions import load_catalog
 from hiptimer.cli import main
-from hiptimer.engine import Event
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore, RunStore
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store import SqliteStore
+from hiptimer.core.engine import Event
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore, RunStore
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.records import definition_hash
+from hiptimer.history.store import SqliteStore
+from hiptimer.tui import app as app_module
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
@@ -36,8 +39,12 @@ async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
 
 
 async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
-    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle)."""
-    for _ in range(100):
+    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle).
+
+    Bounded in real seconds, not in pauses: a busy machine makes each pause longer.
+    """
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
         if isinstance(app.screen, kind):
             return
         await pilot.pause(0.01)
@@ -47,7 +54,9 @@ async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None
 def interrupted_run(store: RunStore, session_id: str, done: int, started: datetime) -> int:
     """An interrupted run of ``session_id`` with its first ``done`` phases finished."""
     plan = compile_plan(entry(session_id).session)
-    run_id = store.start_run(plan, definition_hash="x", started=started)
+    run_id = store.start_run(
+        plan, definition_hash=definition_hash(entry(session_id).session), started=started
+    )
     t = 0.0
     for phase in plan.phases[:done]:
         result = PhaseResult.of(
@@ -66,7 +75,11 @@ def interrupted_run(store: RunStore, session_id: str, done: int, started: dateti
 
 def completed_run(store: MemoryStore, session_id: str, ended: datetime) -> None:
     plan = compile_plan(entry(session_id).session)
-    run_id = store.start_run(plan, definition_hash="x", started=ended - timedelta(minutes=10))
+    run_id = store.start_run(
+        plan,
+        definition_hash=definition_hash(entry(session_id).session),
+        started=ended - timedelta(minutes=10),
+    )
     store.end_run(run_id, RunStatus.COMPLETED, ended=ended)
 
 
@@ -184,8 +197,7 @@ async def test_the_resume_dialog_counts_steps_done_and_skipped_as_the_history_do
     assert (record.phases_done, record.phase_count) == (2, 11)
     again = make_app(FakeClock(), store=history)
     async with again.run_test(size=(80, 24)) as pilot:
-        await until_screen(pilot, again, ConfirmScreen)
-        detail = str(again.screen.query_one("#confirm-detail", Label).content)
+        detail = await until_shown(pilot, ConfirmScreen, "#confirm-detail")
         assert "2 of 11 steps done, 1 skipped." in detail
         assert "Resume at step 4" in detail
 
@@ -283,12 +295,17 @@ async def test_the_essentials_stay_on_screen_as_the_terminal_shrinks() -> None:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (50, 16)])
-async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(size: tuple[int, int]) -> None:
-    messages: list[Message] = []
+async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(
+    size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A toast's timeout runs on the real clock: on a busy machine the routine ones (3 s, 1.5 s)
+    # could be gone before they are looked at. Here they stay; how long they stay is tested below.
+    monkeypatch.setattr(app_module, "ROUTINE_NOTICE_SECONDS", 600.0)
+    monkeypatch.setattr(app_module, "MUTE_NOTICE_SECONDS", 600.0)
     app = make_app(
         FakeClock(), start="pre-run-hips", notices=["History is read-only."], audio_notice="audio: off"
     )
-    async with app.run_test(size=size, message_hook=messages.append, notifications=True) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot, app)
         screen = run_screen(app)
         await pilot.press("m")
@@ -299,6 +316,17 @@ async def test_notices_are_one_line_each_and_never_cover_the_runs_controls(size:
         for toast in toasts:
             assert toast.region.height == 1, toast.region
             assert not any(toast.region.overlaps(control) for control in controls), (toast.region, controls)
+
+
+async def test_a_notice_to_read_stays_up_and_routine_ones_go_soon() -> None:
+    messages: list[Message] = []
+    app = make_app(
+        FakeClock(), start="pre-run-hips", notices=["History is read-only."], audio_notice="audio: off"
+    )
+    async with app.run_test(size=(80, 24), message_hook=messages.append, notifications=True) as pilot:
+        await settle(pilot, app)
+        await pilot.press("m")
+        await pilot.pause()
     timeouts = {m.notification.message: m.notification.timeout for m in messages if isinstance(m, Notify)}
     assert timeouts["History is read-only."] >= 10  # a notice to read stays up
     assert timeouts["audio: off"] <= 3 and timeouts["Cues muted"] <= 2  # routine ones go soon

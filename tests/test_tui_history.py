@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 from tui_kit import FakeClock, make_app
 
-from hiptimer.store import RunRecord, SqliteStore
+from hiptimer.history.store import RunRecord, SqliteStore
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.history_data import PAGE_SIZE
 from hiptimer.tui.screens.help import HelpScreen

@@ -18,7 +18,7 @@ from history_kit import history_file
 from textual.pilot import Pilot
 from tui_kit import FakeClock, make_app
 
-from hiptimer.store import SqliteStore
+from hiptimer.history.store import SqliteStore
 from hiptimer.tui.app import HiptimerApp
 
 SnapCompare = Callable[..., bool]

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 from tui_kit import FakeClock, follow, make_app, run_screen
 
-from hiptimer.engine import Event
+from hiptimer.core.engine import Event
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.run import RunScreen
 from hiptimer.tui.widgets.big_digits import DigitSize, glyph_lines, text_width

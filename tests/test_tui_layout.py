@@ -11,8 +11,8 @@ from run_states import SERVED, SIZES, STATES, settle
 from textual.widgets import Button, DataTable, Label
 from tui_kit import FakeClock, make_app, run_screen
 
-from hiptimer.catalog import Catalog, CatalogEntry, Source, load_text
-from hiptimer.plan import Phase, PhaseKind
+from hiptimer.catalog.sessions import Catalog, CatalogEntry, Source, load_text
+from hiptimer.core.plan import Phase, PhaseKind
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.text import where_text
 from hiptimer.tui.widgets.big_digits import DigitSize, fitting_size, text_width

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, Static
-from tui_kit import T0, FakeClock, RecordingPlayer, follow, make_app, run_screen
+from tui_kit import T0, FakeClock, RecordingPlayer, entry, follow, make_app, run_screen
 
-from hiptimer.cues import Cue
-from hiptimer.engine import Event, Status
-from hiptimer.ports import MemoryStore
-from hiptimer.results import Outcome, RunStatus
+from hiptimer.core.cues import Cue
+from hiptimer.core.engine import Event, Status
+from hiptimer.core.ports import MemoryStore
+from hiptimer.core.results import Outcome, RunStatus
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.help import HelpScreen
@@ -122,12 +122,13 @@ async def test_the_hip_flexor_holds_switch_sides_with_a_switch_cue() -> None:
             (59, Cue.PIP),
             (60, Cue.REST),
         ]
-        # The last left hold ends in 3-2-1 and "switch legs"; the switch ends in 3-2-1 and "go".
+        # The last left hold ends in 3-2-1 and "switch legs"; the switch ends in 3-2-1 and the hold's
+        # tone, which says the set and the side.
         at_switch = heard.index((200, Cue.SWITCH))
         assert heard[at_switch - 3 : at_switch] == [(197, Cue.PIP), (198, Cue.PIP), (199, Cue.PIP)]
-        assert heard[at_switch + 1 :] == [(207, Cue.PIP), (208, Cue.PIP), (209, Cue.PIP), (210, Cue.GO)]
+        assert heard[at_switch + 1 :] == [(207, Cue.PIP), (208, Cue.PIP), (209, Cue.PIP), (210, Cue.HOLD)]
         go = player.played[-1][1]
-        assert go.speech == "kneeling hip flexor, right leg, 1 minute"
+        assert go.speech == "kneeling hip flexor, set 1 of 3, right leg, 1 minute"
         assert dict(player.played)[begin + 200].speech == "switch legs"
 
 
@@ -295,23 +296,21 @@ async def test_the_summary_fits_a_small_terminal_as_the_run_detail_does() -> Non
         assert len(table.columns) == 7
 
 
-async def test_m_mutes_the_cues_and_remembers_it_and_question_mark_lists_the_keys() -> None:
+async def test_m_mutes_this_run_only_and_question_mark_lists_the_keys() -> None:
     clock = FakeClock()
     player = RecordingPlayer(clock)
-    remembered: list[bool] = []
-    app = make_app(clock, player=player, start="pre-run-hips", on_mute_change=remembered.append)
+    app = make_app(clock, player=player, start="pre-run-hips")
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot, app, skips=HIP_FLEXOR_LEFT_1)
         await pilot.press("m")
         heard = len(player.played)
         await follow(app, clock, clock.now + 70)
         assert len(player.played) == heard
-        assert label(app, "#position").startswith("muted")
+        assert label(app, "#position").startswith("sound off")
         await pilot.press("m")
         await follow(app, clock, clock.now + 60)
         assert len(player.played) > heard
         await settle(pilot, app)
-        assert remembered == [True, False]
         await pilot.press("question_mark")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
@@ -325,6 +324,46 @@ async def test_m_mutes_the_cues_and_remembers_it_and_question_mark_lists_the_key
             assert line in keys
         await pilot.press("escape")
         run_screen(app)
+
+
+async def test_a_mute_lasts_for_the_run_it_was_pressed_in() -> None:
+    clock = FakeClock()
+    player = RecordingPlayer(clock)
+    app = make_app(clock, player=player, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot, app, skips=2)
+        await pilot.press("m")
+        assert app.muted
+        await pilot.press("q")
+        await pilot.press("y")
+        await settle(pilot, app)
+        await pilot.press("enter")  # the summary, then home
+        await settle(pilot, app)
+        assert isinstance(app.screen, HomeScreen)
+        heard = len(player.played)
+        app.start_session(entry("hill-sprints"))
+        await settle(pilot, app)
+        run_screen(app)
+        assert not app.muted
+        assert not label(app, "#position").startswith("sound off")
+        await follow(app, clock, clock.now + 11)
+        assert len(player.played) > heard
+
+
+async def test_a_run_that_starts_muted_says_so_in_words() -> None:
+    clock = FakeClock()
+    player = RecordingPlayer(clock)
+    app = make_app(clock, player=player, start="hill-sprints", muted=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, app)
+        screen = run_screen(app)
+        assert label(app, "#position").startswith("sound off")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Sound is off: runs start muted (start_muted in settings.toml). Press m for sound." in said
+        await follow(app, clock, clock.now + 30)
+        assert player.played == []
+        await pilot.press("m")
+        assert not app.muted and screen.controller.state.running
 
 
 async def test_a_sleeping_computer_pauses_the_run_where_it_slept() -> None:

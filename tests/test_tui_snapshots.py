@@ -12,9 +12,9 @@ from datetime import timedelta
 from textual.pilot import Pilot
 from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
 
-from hiptimer.engine import Event
-from hiptimer.plan import compile_plan
-from hiptimer.ports import MemoryStore
+from hiptimer.core.engine import Event
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import MemoryStore
 from hiptimer.tui.app import HiptimerApp
 
 SnapCompare = Callable[..., bool]
@@ -52,7 +52,7 @@ def test_home(snap_compare: SnapCompare) -> None:
     store = MemoryStore()
     plan = compile_plan(entry("strength-for-speed").session)
     run_id = store.start_run(plan, definition_hash="x", started=WALL0 - timedelta(days=2))
-    from hiptimer.results import RunStatus
+    from hiptimer.core.results import RunStatus
 
     store.end_run(run_id, RunStatus.COMPLETED, ended=WALL0 - timedelta(days=2, minutes=-8))
     app = make_app(clock, store=store)

@@ -1,6 +1,6 @@
 """History that cannot be saved: the app says so once, and offers to save the runs to a file.
 
-The store is a real :class:`~hiptimer.store.SqliteStore` on a read-only data folder, so it keeps
+The store is a real :class:`~hiptimer.history.store.SqliteStore` on a read-only data folder, so it keeps
 this process's runs in memory; the export goes to the (temporary) home folder.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,9 +18,9 @@ from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import Label
-from tui_kit import FakeClock, make_app
+from tui_kit import FakeClock, make_app, until_shown
 
-from hiptimer.store import SqliteStore, open_store
+from hiptimer.history.store import SqliteStore, open_store
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.history import HistoryScreen
@@ -60,7 +61,7 @@ def memory_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sq
     # Tests may run as root, who can write anywhere: let the check see the folder as others do.
     real_access = os.access
     monkeypatch.setattr(
-        "hiptimer.store_open.os.access",
+        "hiptimer.history.opening.os.access",
         lambda path, mode, **kw: False if Path(path) == folder else real_access(path, mode, **kw),
     )
     store, notice = open_store(folder / "history.sqlite3")
@@ -77,8 +78,12 @@ async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
 
 
 async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
-    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle)."""
-    for _ in range(200):
+    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle).
+
+    Bounded in real seconds, not in pauses: a busy machine makes each pause longer.
+    """
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
         if isinstance(app.screen, kind):
             return
         await pilot.pause(0.01)
@@ -91,7 +96,8 @@ async def stop_a_run(pilot: Pilot[None], app: HiptimerApp) -> None:
     await pilot.press("q")
     await until_screen(pilot, app, ConfirmScreen)
     await pilot.press("y")
-    for _ in range(200):  # the summary (a dialog may already be over it)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the summary (a dialog may already be over it)
         if any(isinstance(s, SummaryScreen) for s in app.screen_stack):
             return
         await pilot.pause(0.01)
@@ -102,10 +108,9 @@ def notices(messages: list[Message]) -> list[str]:
     return [str(m.notification.message) for m in messages if isinstance(m, Notify)]
 
 
-def dialog_text(app: HiptimerApp) -> str:
-    screen = app.screen
-    assert isinstance(screen, SaveRunsScreen)
-    return " ".join(str(screen.query_one(f"#{i}", Label).render()) for i in ("save-question", "save-detail"))
+async def dialog_text(pilot: Pilot[None]) -> str:
+    """The save dialog's question and detail, once it shows them."""
+    return await until_shown(pilot, SaveRunsScreen, "#save-question, #save-detail")
 
 
 @pytest.mark.parametrize("told_at_start", [True, False])
@@ -136,12 +141,14 @@ async def test_the_summary_offers_to_save_the_run_and_says_where_it_went(
     messages: list[Message] = []
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await stop_a_run(pilot, app)
-        await until_screen(pilot, app, SaveRunsScreen)
-        assert f"Save it to {home / SAVED_AT}?" in dialog_text(app)
+        assert f"Save it to {home / SAVED_AT}?" in await dialog_text(pilot)
         await pilot.press("y")
         await settle(pilot, app)
         assert isinstance(app.screen, SummaryScreen)
-        assert f"Saved 1 run to {home / SAVED_AT}" in notices(messages)
+        assert any(
+            f"Saved 1 run to {home / SAVED_AT}" in n and f"hiptimer history --import {home / SAVED_AT}" in n
+            for n in notices(messages)
+        )
         document = json.loads((home / SAVED_AT).read_text())
         assert document["format"] == "hiptimer-history"
         assert [(r["session_id"], r["status"]) for r in document["runs"]] == [("pre-run-hips", "aborted")]
@@ -162,9 +169,9 @@ async def test_quitting_with_unsaved_runs_asks_escape_stays_and_yes_saves_then_q
         await pilot.press("n")  # not now
         await until_screen(pilot, app, SummaryScreen)
         await pilot.press("q")
-        await until_screen(pilot, app, SaveRunsScreen)
-        assert dialog_text(app).startswith("Save 1 run before quitting?")
-        assert str(home / SAVED_AT) in dialog_text(app)
+        question = await dialog_text(pilot)
+        assert question.startswith("Save 1 run before quitting?")
+        assert str(home / SAVED_AT) in question
         await pilot.press("escape")  # keep hiptimer open
         await until_screen(pilot, app, SummaryScreen)
         assert not list(home.iterdir())

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hiptimer.catalog import Catalog, CatalogEntry, load_catalog
-from hiptimer.cues import Cue, CueRequest
-from hiptimer.ports import MemoryStore, RunStore
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from hiptimer.catalog.sessions import Catalog, CatalogEntry, load_catalog
+from hiptimer.core.cues import Cue, CueRequest
+from hiptimer.core.ports import MemoryStore, RunStore
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.run import RunScreen
 
@@ -138,3 +142,29 @@ async def follow(app: HiptimerApp, clock: FakeClock, until: float) -> None:
     clock.now = max(clock.now, until)
     if isinstance(app.screen, RunScreen):
         await app.screen.wake()
+
+
+async def until_shown(
+    pilot: Pilot[Any], kind: type[Screen[Any]], selector: str, *texts: str, timeout: float = 20.0
+) -> str:
+    """Pause until a screen of ``kind`` is on top and the widgets ``selector`` picks show something
+    (every one of ``texts``, when given); return what they show, joined by spaces.
+
+    Wait for the content a test checks, not only for its screen: a screen is on top a moment
+    before its widgets are mounted and filled, and a busy machine stretches that moment. The
+    ``timeout`` (real seconds) only bounds a test that would otherwise hang.
+    """
+    deadline = time.monotonic() + timeout
+    shown = ""
+    while True:
+        screen = pilot.app.screen
+        if isinstance(screen, kind):
+            shown = " ".join(str(widget.render()) for widget in screen.query(selector)).strip()
+            if shown and all(text in shown for text in texts):
+                return shown
+        if time.monotonic() > deadline:
+            wanted = f"{texts!r} in {selector}" if texts else selector
+            raise AssertionError(
+                f"{kind.__name__} never showed {wanted}; on top: {screen!r}, showing {shown!r}"
+            )
+        await pilot.pause(0.01)

@@ -10,14 +10,17 @@ of silence, normalized and downsampled to 16 kHz by sox (without dither, so reru
 bytes). Only this script needs espeak-ng and sox; hiptimer plays the committed files.
 
 A phrase is stored as its parts ("kneeling hip flexor", "left leg", "1 minute"), which the player
-joins at run time: the parts come from the key phrases below and from every phase of every built-in
-session, at every progression value from start to goal. Voice files no session needs are removed.
+joins at run time: the parts come from the key phrases below and from every phrase the cue planner
+may say for every built-in session, at every progression value from start to goal. A count such as
+"repeat 5 of 8" or "set 2 of 3" is stored in two runs of words ("repeat 5", "of 8"), so a dozen
+files say every round of every length. Voice files no session needs are removed.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import shutil
 import struct
 import subprocess
@@ -33,9 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hiptimer.audio.sounds import VOICE_DIR, slug, speech_parts  # noqa: E402
-from hiptimer.cues import Cue  # noqa: E402
-from hiptimer.model import Session  # noqa: E402
-from hiptimer.plan import compile_plan  # noqa: E402
+from hiptimer.core.cue_timeline import all_phrases  # noqa: E402
+from hiptimer.core.cues import Cue  # noqa: E402
+from hiptimer.core.model import Session  # noqa: E402
+from hiptimer.core.plan import compile_plan  # noqa: E402
 
 RATE = 22050
 """Tone sample rate."""
@@ -76,8 +80,14 @@ C5, D5, E5, FS5, G5, A5, B5, C6, E6 = 523.25, 587.33, 659.25, 739.99, 783.99, 88
 TONES: dict[Cue, list[Note]] = {
     # Two soft, level notes: "get into position".
     Cue.GET_READY: [Note(0.0, C5, 0.22, 0.8), Note(0.28, C5, 0.26, 0.8)],
-    # A bright rising fifth: "start now".
+    # A bright rising fifth: "start now" (reps).
     Cue.GO: [Note(0.0, E5, 0.12), Note(0.1, B5, 0.32, decay=6.0)],
+    # Two quick high notes and a higher one: "go hard" (a sprint).
+    Cue.WORK: [Note(0.0, A5, 0.07), Note(0.09, A5, 0.07), Note(0.18, E6, 0.3, decay=5.0)],
+    # One long, steady note: "hold still".
+    Cue.HOLD: [Note(0.0, G5, 0.55, 0.9, decay=1.5)],
+    # A soft, low rising third: "easy now" (walk down, jog back).
+    Cue.EASY: [Note(0.0, C5, 0.18, 0.7, decay=3.0), Note(0.2, E5, 0.32, 0.7, decay=3.0)],
     # A gentle falling pair, lower and slower: "ease off".
     Cue.REST: [Note(0.0, G5, 0.2, 0.8, decay=3.0), Note(0.18, C5, 0.42, 0.8, decay=3.0)],
     # A quick back-and-forth: "other leg".
@@ -90,6 +100,12 @@ TONES: dict[Cue, list[Note]] = {
     Cue.REP: [Note(0.0, E6, 0.05, 0.7, decay=40.0)],
     # A rising triad: "last round".
     Cue.LAST_ONE: [Note(0.0, D5, 0.1), Note(0.1, FS5, 0.1), Note(0.2, A5, 0.32, decay=4.0)],
+    # Three soft, even knocks: "get ready, work is coming".
+    Cue.SOON: [
+        Note(0.0, D5, 0.09, decay=7.0),
+        Note(0.14, D5, 0.09, decay=7.0),
+        Note(0.28, D5, 0.09, decay=7.0),
+    ],
     # An arpeggio up to a held chord: "all done".
     Cue.DONE: [
         Note(0.0, C5, 0.14),
@@ -163,7 +179,7 @@ def _progression_values(start: float, step: float, goal: float) -> Iterator[floa
 
 
 def session_phrases(sessions_dir: Path) -> list[str]:
-    """Every phrase the built-in sessions say, at every progression value, as the engine says it."""
+    """Every phrase the built-in sessions may say, at every progression value, as the cues say it."""
     phrases: list[str] = []
     for path in sorted(sessions_dir.glob("*.toml")):
         session = _load_session(path)
@@ -175,12 +191,8 @@ def session_phrases(sessions_dir: Path) -> list[str]:
         for targets in variants:
             plan = compile_plan(session, targets)
             if plan.phases:
-                phrases.append(f"get ready, {plan.phases[0].speech}")
-            for phase in plan.phases:
-                phrases.append(phase.speech)
-                if phase.last_round:
-                    phrases.append(f"last one, {phase.speech}")
-    return phrases
+                phrases += all_phrases(plan)
+    return list(dict.fromkeys(phrases))
 
 
 def needed_parts(sessions_dir: Path = ROOT / "sessions") -> list[str]:
@@ -192,11 +204,40 @@ def needed_parts(sessions_dir: Path = ROOT / "sessions") -> list[str]:
     return sorted(parts.values(), key=slug)
 
 
+_COUNT = re.compile(r"^(repeat|set) (\d+) of (\d+)$")
+
+
+def recordings(part: str) -> list[str]:
+    """The runs of words recorded for a part: ``"repeat 5 of 8"`` -> ``["repeat 5", "of 8"]``."""
+    if match := _COUNT.match(part):
+        word, n, of = match.groups()
+        return [f"{word} {n}", f"of {of}"]
+    return [part]
+
+
+COUNTS = (
+    *(f"repeat {n}" for n in range(1, 20)),
+    *(f"set {n}" for n in range(1, 10)),
+    *(f"of {n}" for n in range(2, 21)),
+)
+"""Runs of words for the rounds and sets of a user's own sessions too: up to 20 rounds, 9 sets."""
+
+
+def needed_recordings(sessions_dir: Path = ROOT / "sessions") -> list[str]:
+    """The distinct recordings that say every needed part, and every count up to :data:`COUNTS`."""
+    found: dict[str, str] = {slug(text): text for text in COUNTS}
+    for part in needed_parts(sessions_dir):
+        for text in recordings(part):
+            found.setdefault(slug(text), text)
+    return sorted(found.values(), key=slug)
+
+
 def render_part(text: str, path: Path, espeak: str, sox: str) -> None:
     """Speak one part into ``path``: espeak-ng, then trim, normalize and downsample with sox."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw.wav"
-        subprocess.run([espeak, *ESPEAK_ARGS, "-w", str(raw), text], check=True)
+        # "--" ends the options: a part is always spoken, never read as one.
+        subprocess.run([espeak, *ESPEAK_ARGS, "-w", str(raw), "--", text], check=True)
         # Trim silence from the start, reverse, trim the (former) end and fade it out, reverse
         # back, fade in. Each fade is a fade-in, so sox needs no length, which it lacks by then.
         effects = ["silence", "1", "0.02", "0.5%", "reverse", "silence", "1", "0.02", "0.5%"]
@@ -214,7 +255,7 @@ def make_voice(out: Path) -> list[Path]:
     folder = out / VOICE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for text in needed_parts():
+    for text in needed_recordings():
         path = folder / f"{slug(text)}.wav"
         render_part(text, path, espeak, sox)
         written.append(path)
@@ -231,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="print the spoken parts needed and exit")
     args = parser.parse_args(argv)
     if args.list:
-        for part in needed_parts():
+        for part in needed_recordings():
             print(f"{slug(part)}.wav\t{part}")
         return 0
     files = make_tones(args.out)

@@ -1,5 +1,7 @@
 """Audio cues: the player the app calls, its backends, and the sound files.
 
+May import the core, settings, locations and resources; knows no screen, history or web page.
+
 Use :func:`make_player` once at start-up; it returns a :class:`CuePlayer` and a one-line notice.
 The player's ``play`` returns at once and never raises; sound is made in a child process (see
 :mod:`hiptimer.audio.worker`) under the channel rules of :mod:`hiptimer.audio.channel`, which keep

@@ -14,9 +14,11 @@ are noise):
    :data:`LATE_PHRASE_SECONDS` (phrases) after it was due is dropped instead of played.
 4. **Tones are never cut.** A playing tone always ends (tones are well under a second).
 
-So a phrase that runs into the 3-2-1 of a very short phase stops at the first pip, and the pips
-sound clean and on time; in the built-in sessions every phrase ends before its phase's pips, except
-the spoken get-ready on a 5 s countdown, whose first phase is said again when it starts.
+The cues themselves are planned so that none starts while another plays
+(:mod:`hiptimer.core.cue_timeline`, from the clips' lengths); these rules are the safety net for what
+no plan knows: a runner pressing *done* while a phrase is still being said, a phrase from a speech
+engine longer than its estimate. Then the phrase stops at the next pip or phrase, and the pips
+sound clean and on time.
 
 Pure: no threads, no clock (times are arguments), no audio. The worker drives it.
 """
@@ -27,7 +29,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 __all__ = ["GRACE_SECONDS", "LATE_PHRASE_SECONDS", "LATE_TONE_SECONDS", "Channel", "Item"]
 

@@ -8,13 +8,16 @@
 ``simpleaudio`` simpleaudio, falling back down the chain if it cannot play
 ``command``     the first of aplay, paplay, pw-play, afplay on ``PATH`` that plays
 ``bell``        the terminal bell
+``web``         the page of ``hiptimer serve`` (which sets it): the tones and words play there
 ``off``         silent
 ==============  =========================================================================
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from hiptimer.audio.simple import BellPlayer, CuePlayer, NullPlayer, tty_bell
 
 __all__ = ["MODES", "make_player"]
 
-MODES = ("auto", "simpleaudio", "command", "bell", "off")
+MODES = ("auto", "simpleaudio", "command", "bell", "web", "off")
 """The values ``HIPTIMER_AUDIO`` takes."""
 
 
@@ -35,6 +38,7 @@ def make_player(
     bell: Callable[[], None] | None = None,
     voice: bool = True,
     offset: float = 0.0,
+    emit: Callable[[str], None] | None = None,
 ) -> tuple[CuePlayer, str]:
     """Build the cue player for ``mode`` and say in one line which backend it uses.
 
@@ -50,10 +54,12 @@ def make_player(
             ``player.voice`` later.
         offset: Seconds to play cues early, for outputs with a long delay (Bluetooth): kept as
             ``player.offset`` for the app, which schedules cues that much earlier.
+        emit: Writes to the app's output, for ``web`` (see :mod:`hiptimer.audio.page`).
 
     Returns:
-        The player, and a notice such as ``"audio: simpleaudio"`` or
-        ``"audio: no device, using terminal bell"``.
+        The player, and a notice such as ``"audio: simpleaudio"`` or, when it falls back, one
+        that says why and the way out: ``"audio: terminal bell (simpleaudio is not installed:
+        apt-get install libasound2-dev, then make run)"``.
     """
     raw = mode if mode is not None else os.environ.get("HIPTIMER_AUDIO", "")
     wanted = raw.strip().lower() or "auto"
@@ -63,6 +69,18 @@ def make_player(
         wanted = "auto"
     if wanted == "off":
         return NullPlayer("off", offset=offset), f"audio: {prefix}off"
+    if wanted == "web" and emit is not None:
+        from hiptimer.audio.page import PagePlayer
+
+        if sounds_dir is None or user_sounds_dir is None:
+            from hiptimer import locations, resources
+
+            sounds_dir = sounds_dir or resources.sounds_dir()
+            user_sounds_dir = user_sounds_dir or locations.user_sounds_dir()
+        page = PagePlayer(
+            emit, sounds_dir=sounds_dir, user_sounds_dir=user_sounds_dir, voice=voice, offset=offset
+        )
+        return page, f"audio: {prefix}in the browser (tap the page for sound)"
 
     problem: str | None = None
     if wanted in ("auto", "simpleaudio", "command"):
@@ -78,14 +96,52 @@ def make_player(
             )
             failed = player.start()
             if failed is None:
-                note = f" ({wanted} unavailable: {problem})" if problem else ""
-                return player, f"audio: {prefix}{player.name}{note}"
+                why = _why_not_simpleaudio(wanted, problem) if player.name != "simpleaudio" else None
+                return player, f"audio: {prefix}{player.name}" + (f" ({why})" if why else "")
             problem = problem or failed
+    why = None if wanted in ("bell", "web") else _why_not_simpleaudio(wanted, problem) or problem
+    note = f" ({why})" if why else ""
     ring = bell or tty_bell()
     if ring is not None:
-        if wanted == "bell":
-            return BellPlayer(ring, offset=offset), f"audio: {prefix}terminal bell"
-        return BellPlayer(ring, offset=offset), f"audio: {prefix}no device, using terminal bell"
+        return BellPlayer(ring, offset=offset), f"audio: {prefix}terminal bell{note}"
     if wanted == "bell":
         return NullPlayer("off", offset=offset), f"audio: {prefix}no terminal for the bell, visual cues only"
-    return NullPlayer("off", offset=offset), f"audio: {prefix}no device, visual cues only"
+    return NullPlayer("off", offset=offset), f"audio: {prefix}visual cues only{note}"
+
+
+def _why_not_simpleaudio(wanted: str, problem: str | None) -> str | None:
+    """Why the cues do not play through simpleaudio, and the way out, in the words of the notice;
+    None when that is not news (a player command was asked for, or plays while simpleaudio has
+    no device)."""
+    if wanted == "command":
+        return None
+    if (problem is not None and NOT_INSTALLED in problem) or not _simpleaudio_installed():
+        return f"simpleaudio is not installed: {simpleaudio_way_out()}"
+    if problem is not None and problem.startswith("simpleaudio: "):
+        return problem.split("; ", 1)[0]  # "simpleaudio: no sound device (...)"
+    return None
+
+
+NOT_INSTALLED = "simpleaudio not installed"
+"""How the worker's reason starts when ``import simpleaudio`` failed there."""
+
+
+def _simpleaudio_installed() -> bool:
+    """Whether the module is there to import (it is not imported here: the worker plays)."""
+    return importlib.util.find_spec("simpleaudio") is not None
+
+
+def simpleaudio_way_out() -> str:
+    """How to get simpleaudio here: ALSA's headers first on Linux if they are missing, then the
+    audio extra (``make run`` in a clone, which installs it once the headers are there)."""
+    then = "make run" if CLONE_MAKEFILE.is_file() else "pip install 'hiptimer[audio]'"
+    if sys.platform.startswith("linux") and not ALSA_HEADER.exists():
+        return f"apt-get install libasound2-dev, then {then}"
+    return then
+
+
+ALSA_HEADER = Path("/usr/include/alsa/asoundlib.h")
+"""What simpleaudio's build needs on Linux (Debian/Ubuntu: libasound2-dev)."""
+
+CLONE_MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+"""There when hiptimer runs from a clone (installed editable by ``make``), not from a wheel."""

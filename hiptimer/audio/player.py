@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from hiptimer.cues import CueRequest
+from hiptimer.core.cues import ClipLengths, CueRequest
 
 __all__ = ["WorkerPlayer"]
 
@@ -90,6 +90,8 @@ class WorkerPlayer:
         """How many times the worker was restarted after dying."""
         self.failed: str | None = None
         """Why the player went silent for good, if it did."""
+        self._sounds_dirs = (sounds_dir, user_sounds_dir)
+        self._lengths: ClipLengths | None = None
         self.events: deque[dict[str, Any]] = deque(maxlen=2000)
         """The worker's recent reports (see :mod:`hiptimer.audio.worker`)."""
         self._config = {
@@ -127,6 +129,15 @@ class WorkerPlayer:
         self._feeder = threading.Thread(target=self._feed, name="hiptimer-audio-feeder", daemon=True)
         self._feeder.start()
         return None
+
+    @property
+    def clip_lengths(self) -> ClipLengths:
+        """How long each sound this player plays lasts (read from the files once)."""
+        if self._lengths is None:
+            from hiptimer.audio.lengths import clip_lengths
+
+            self._lengths = clip_lengths(*self._sounds_dirs)
+        return self._lengths
 
     @property
     def pid(self) -> int | None:
@@ -260,6 +271,7 @@ class WorkerPlayer:
             "cue": pending.request.cue.value,
             "speech": pending.request.speech,
             "sound": pending.request.sound,
+            "tone": pending.request.tone,
             "voice": pending.voice,
         }
         return json.dumps(message).encode() + b"\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from hiptimer.cues import CuePlayer, CueRequest
+from hiptimer.core.cues import CuePlayer, CueRequest
 
 __all__ = ["BellPlayer", "CuePlayer", "NullPlayer", "RecordingPlayer", "tty_bell"]
 

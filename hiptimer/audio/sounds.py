@@ -16,13 +16,12 @@ Standard library only: this module is loaded by the playback worker, which must 
 from __future__ import annotations
 
 import io
-import re
 import wave
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from hiptimer.cues import Cue
+from hiptimer.core.cues import PART_GAP_SECONDS, WORD_GAP_SECONDS, Cue, part_files, slug, speech_parts
 
 __all__ = [
     "MAX_CUSTOM_SECONDS",
@@ -44,8 +43,6 @@ __all__ = [
 
 VOICE_DIR = "voice"
 """The sub-folder of pre-rendered speech parts."""
-PART_GAP_SECONDS = 0.12
-"""Silence between the parts of a composed phrase."""
 MAX_CUSTOM_SECONDS = 10.0
 """The longest custom step sound accepted: a cue, not a song."""
 MAX_CUSTOM_BYTES = 4 * 1024 * 1024
@@ -237,7 +234,8 @@ def _name_problem(name: str) -> str | None:
         return "sound name is empty"
     if "\\" in name or PureWindowsPath(name).drive or PurePosixPath(name).is_absolute():
         return f"sound {name!r} must be a file name inside the sounds folder, not a path"
-    parts = PurePosixPath(name).parts
+    # Split by hand: PurePosixPath drops "." parts, so "./mine.wav" would pass as "mine.wav".
+    parts = name.split("/")
     if any(p in ("..", ".") for p in parts):
         return f"sound {name!r} must not contain '..' or '.': only files inside the sounds folder are used"
     if not name.lower().endswith(".wav"):
@@ -252,19 +250,6 @@ def _folders(sounds_dir: Path | None, user_sounds_dir: Path | None) -> list[Path
         sounds_dir = sounds_dir or resources.sounds_dir()
         user_sounds_dir = user_sounds_dir or locations.user_sounds_dir()
     return [user_sounds_dir, sounds_dir]
-
-
-_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str) -> str:
-    """The file name stem of a spoken part: ``"Kneeling hip-flexor"`` -> ``"kneeling-hip-flexor"``."""
-    return _SLUG_JUNK.sub("-", text.lower()).strip("-")
-
-
-def speech_parts(speech: str) -> list[str]:
-    """The parts of a phrase: ``"squats, 10 reps"`` -> ``["squats", "10 reps"]``."""
-    return [p.strip() for p in speech.split(",") if p.strip()]
 
 
 def compose(clips: Sequence[Clip], gap_seconds: float = PART_GAP_SECONDS) -> Clip | None:
@@ -332,10 +317,33 @@ class SoundBank:
             return None
         return self._load(path)
 
+    def has_part(self, stem: str) -> bool:
+        """Whether a recording of the part with this slug exists."""
+        return any((folder / VOICE_DIR / f"{stem}.wav").is_file() for folder in self._folders())
+
+    def part_paths(self, text: str) -> list[Path] | None:
+        """The recordings that say one part (see :func:`hiptimer.core.cues.part_files`), or None."""
+        stems = part_files(text, self.has_part)
+        if stems is None:
+            return None
+        paths: list[Path] = []
+        for stem in stems:
+            for folder in self._folders():
+                path = folder / VOICE_DIR / f"{stem}.wav"
+                if path.is_file():
+                    paths.append(path)
+                    break
+        return paths
+
     def part(self, text: str) -> Clip | None:
-        """The pre-rendered recording of one spoken part, or None."""
-        stem = slug(text)
-        return self._first(f"{VOICE_DIR}/{stem}.wav") if stem else None
+        """The pre-rendered recording of one spoken part (runs of its words joined), or None."""
+        paths = self.part_paths(text)
+        if not paths:
+            return None
+        clips = [self._load(p) for p in paths]
+        if any(c is None for c in clips):
+            return None
+        return compose([c for c in clips if c is not None], WORD_GAP_SECONDS)
 
     def phrase(self, speech: str) -> Clip | None:
         """The phrase composed from its parts' recordings; None unless every part has one."""

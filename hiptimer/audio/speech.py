@@ -9,6 +9,10 @@ run time by the first engine found on ``PATH``:
 * ``spd-say`` (speech-dispatcher): speaks by itself; hiptimer only starts and stops it.
 
 With none of them, the cue's tone plays alone.
+
+A phrase is data from a session file, never part of the command line's options: engines that
+read text from stdin get it there (``espeak-ng --stdin``, ``say -f -``), and ``spd-say`` gets it
+after ``--``, so a cue such as ``-w/some/file`` is spoken, not obeyed.
 """
 
 from __future__ import annotations
@@ -54,7 +58,8 @@ class SpeechEngine:
         try:
             if self.name in ("espeak-ng", "espeak"):
                 done = subprocess.run(
-                    [self.path, "--stdout", "-v", "en-us", "-s", "165", text],
+                    [self.path, "--stdout", "-v", "en-us", "-s", "165", "--stdin"],
+                    input=text.encode("utf-8"),
                     capture_output=True,
                     timeout=SYNTH_TIMEOUT,
                     check=False,
@@ -73,8 +78,10 @@ class SpeechEngine:
         os.close(fd)
         out = Path(name)
         try:
-            argv = [self.path, "-o", name, "--file-format=WAVE", "--data-format=LEI16@22050", text]
-            done = subprocess.run(argv, capture_output=True, timeout=SYNTH_TIMEOUT, check=False)
+            argv = [self.path, "-o", name, "--file-format=WAVE", "--data-format=LEI16@22050", "-f", "-"]
+            done = subprocess.run(
+                argv, input=text.encode("utf-8"), capture_output=True, timeout=SYNTH_TIMEOUT, check=False
+            )
             if done.returncode != 0:
                 return None
             clip = read_wav(out)
@@ -83,8 +90,11 @@ class SpeechEngine:
             out.unlink(missing_ok=True)
 
     def speak_argv(self, text: str) -> list[str]:
-        """The command that speaks ``text`` aloud and exits when done (for engines that don't render)."""
-        return [self.path, "--wait", text]
+        """The command that speaks ``text`` aloud and exits when done (for engines that don't render).
+
+        ``--`` ends the options, so the phrase (always the last argument) is never read as one.
+        """
+        return [self.path, "--wait", "--", text]
 
 
 def find_speech_engine(path: str | None = None) -> SpeechEngine | None:

@@ -40,7 +40,7 @@ from hiptimer.audio.channel import Channel, Item
 from hiptimer.audio.outputs import PLAYER_COMMANDS, Handle, Output, ProcessHandle, choose_output
 from hiptimer.audio.sounds import Clip, SoundBank
 from hiptimer.audio.speech import SpeechEngine, find_speech_engine
-from hiptimer.cues import Cue
+from hiptimer.core.cues import Cue
 
 __all__ = ["SpeakCommand", "Worker", "main"]
 
@@ -91,8 +91,10 @@ class Worker:
         """The items of one request: its tone or custom sound, then its phrase when voiced."""
         rid, due, cue = int(request["id"]), float(request["due"]), Cue(request["cue"])
         items: list[Item] = []
-        first = self.bank.custom(request["sound"]) if request.get("sound") else None
-        first = first or self.bank.tone(cue)
+        first: Clip | None = None
+        if request.get("tone", True) is not False:
+            first = self.bank.custom(request["sound"]) if request.get("sound") else None
+            first = first or self.bank.tone(cue)
         if first is not None:
             items.append(Item(rid, cue, due, index=0, sound=first))
         speech = request.get("speech")

@@ -17,23 +17,27 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
-from textual.reactive import var
+from textual.notifications import Notification, Notify
 
-from hiptimer.plan import compile_plan
-from hiptimer.ports import Clock, CuePlayer, ResumePoint, RunStore
-from hiptimer.results import RunStatus
-from hiptimer.tui.run_control import RunController, RunStart
+from hiptimer.core.continuation import DEFAULT_CONTINUE_MINUTES, continue_run, is_recent, where_text
+from hiptimer.core.plan import compile_plan
+from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
+from hiptimer.core.results import RunStatus
+from hiptimer.tui.parts import AppParts
+from hiptimer.tui.run_control import RunStart
 from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
-from hiptimer.tui.screens.run import RunScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
 from hiptimer.tui.store_worker import StoreWorker
 from hiptimer.tui.unsaved import UnsavedRuns
+
+if TYPE_CHECKING:  # the run screen loads when a run starts, after the home screen is up
+    from hiptimer.tui.screens.run import RunScreen
 
 __all__ = ["HiptimerApp", "default_boottime"]
 
@@ -57,11 +61,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _fresh_start(entry: SessionEntry, store: RunStore) -> RunStart:
+    """A new run of ``entry`` at today's targets (call it on the store thread)."""
+    return RunStart(plan_for_today(entry.session, store), definition_hash(entry.session))
+
+
 def _retire(run_id: int, store: RunStore, *, now: datetime) -> None:
     """End an interrupted run as aborted (the runner started fresh), keeping when it stopped."""
     run = store.run(run_id)
     ended = run.ended if run is not None and run.ended is not None else now
     store.end_run(run_id, RunStatus.ABORTED, ended=ended)
+
+
+def _take_over(run_id: int, store: RunStore, *, at: datetime) -> ResumePoint | None:
+    return store.take_over(run_id, at)
 
 
 NOTICE_SECONDS = 10.0
@@ -70,11 +83,20 @@ NOTICE_SECONDS = 10.0
 ROUTINE_NOTICE_SECONDS = 3.0
 """How long a routine notice stays up (which audio output is used)."""
 
+UNTIL_DISMISSED = 24 * 3600.0
+"""The timeout of a notice that stays until the app takes it down."""
+
 MUTE_NOTICE_SECONDS = 1.5
 """How long "Cues muted" stays up: the top bar of a run says "muted" all the while anyway."""
 
 EXIT_GRACE_SECONDS = 3.0
 """After a signal, how long the app has to shut down and restore the terminal before it is ended."""
+
+
+def _is_routine(audio_notice: str) -> bool:
+    """Whether the audio notice only names the output ("audio: simpleaudio", "audio: off"), as
+    opposed to saying why the cues fall back and the way out ("audio: terminal bell (...)")."""
+    return not any(mark in audio_notice for mark in "(,;")
 
 
 def _end_process_if_stuck(saved: Future[None], code: int) -> None:
@@ -91,7 +113,7 @@ def _end_process_if_stuck(saved: Future[None], code: int) -> None:
     os._exit(code)
 
 
-class HiptimerApp(App[None]):
+class HiptimerApp(AppParts):
     """Guided hip routines for runners.
 
     Args:
@@ -102,15 +124,18 @@ class HiptimerApp(App[None]):
         start: A session to start at once (``hiptimer run SESSION``); None opens at home.
         boottime: A clock that keeps counting through a sleep (default: CLOCK_BOOTTIME).
         wall_clock: The current date and time, timezone-aware (default: now in UTC).
-        muted: Whether cues start muted.
-        on_mute_change: Called (on a worker thread) with the new setting when ``m`` is pressed.
+        muted: Whether each run starts with its cues muted (the ``start_muted`` setting).
         theme: A Textual theme name, such as "textual-dark".
         notices: One-line messages to show once at start (history in memory, settings unreadable).
-        audio_notice: Which audio output plays the cues, shown briefly at start.
+        audio_notice: Which audio output plays the cues, shown at start: briefly when it is the
+            one asked for; when it falls back (the notice says why, in brackets), until the
+            get-ready countdown ends or a key is pressed.
         handle_signals: Whether SIGTERM and SIGHUP end a run as interrupted (off in tests).
         served: Whether the app is shown in a browser by ``hiptimer serve`` (most likely on a
             touch screen): the words speak of tapping buttons rather than pressing keys, and
             lists have rows tall enough for a finger.
+        continue_minutes: A run interrupted less than this many minutes ago goes on by its clock
+            at the next start, without a question (0: always ask).
     """
 
     CSS_PATH = "app.tcss"
@@ -119,9 +144,6 @@ class HiptimerApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
     ]
-
-    muted: var[bool] = var(False)
-    """Whether cues are silenced (the screen still shows everything)."""
 
     def __init__(
         self,
@@ -134,14 +156,15 @@ class HiptimerApp(App[None]):
         boottime: Clock | None = None,
         wall_clock: Callable[[], datetime] | None = None,
         muted: bool = False,
-        on_mute_change: Callable[[bool], None] | None = None,
         theme: str | None = None,
         notices: Sequence[str] = (),
         audio_notice: str | None = None,
         handle_signals: bool = True,
         served: bool = False,
+        continue_minutes: float = DEFAULT_CONTINUE_MINUTES,
     ) -> None:
         super().__init__()
+        self.continue_minutes = continue_minutes
         self.clock = clock
         self.catalog = catalog
         self.player = player
@@ -149,10 +172,12 @@ class HiptimerApp(App[None]):
         self.wall_clock = wall_clock or _utc_now
         self.store_worker = StoreWorker(store, on_error=self._store_failed)
         self.set_reactive(HiptimerApp.muted, muted)
-        self._on_mute_change = on_mute_change
+        self.start_muted = muted
+        """Whether each run starts muted; ``m`` changes only the run under way."""
         self._start = start
         self._notices = tuple(notices)
         self._audio_notice = audio_notice
+        self._audio_toast: Notification | None = None
         self.unsaved = UnsavedRuns(self, told=self._notices)
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
@@ -181,8 +206,12 @@ class HiptimerApp(App[None]):
     def on_mount(self) -> None:
         for notice in self._notices:
             self.notify(notice, timeout=NOTICE_SECONDS)
-        if self._audio_notice:
-            self.notify(self._audio_notice, timeout=ROUTINE_NOTICE_SECONDS)
+        if self._audio_notice and _is_routine(self._audio_notice):
+            self.notify(self._audio_notice, timeout=ROUTINE_NOTICE_SECONDS, markup=False)
+        elif self._audio_notice:
+            # Kept by hand (Textual's notify gives no handle): taken down by end_audio_notice.
+            self._audio_toast = Notification(self._audio_notice, timeout=UNTIL_DISMISSED, markup=False)
+            self.post_message(Notify(self._audio_toast))
         bad = len({getattr(error, "path", error) for error in self.catalog.errors})
         if bad:
             files = "A session file has" if bad == 1 else f"{bad} session files have"
@@ -194,6 +223,19 @@ class HiptimerApp(App[None]):
         self.push_screen(HomeScreen(offer_resume=self._start is None))
         if self._start is not None:
             self.start_session(self._start)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key or click takes the start-up audio notice down: it has been seen.
+        if self._audio_toast is not None and isinstance(event, (events.Key, events.MouseDown)):
+            self.end_audio_notice()
+        await super().on_event(event)
+
+    def end_audio_notice(self) -> None:
+        """Take down the start-up notice that says why the cues fall back (the run screen calls
+        this when the get-ready countdown ends)."""
+        toast, self._audio_toast = self._audio_toast, None
+        if toast is not None and toast in self._notifications:
+            self._unnotify(toast)
 
     def on_unmount(self) -> None:
         self._remove_signal_handlers()
@@ -269,6 +311,8 @@ class HiptimerApp(App[None]):
     @property
     def run_screen(self) -> RunScreen | None:
         """The run screen, if a run is on the screen stack."""
+        from hiptimer.tui.screens.run import RunScreen
+
         return next((s for s in self.screen_stack if isinstance(s, RunScreen)), None)
 
     def start_session(self, entry: SessionEntry) -> None:
@@ -277,15 +321,83 @@ class HiptimerApp(App[None]):
             self.run_worker(self._start_session(entry), group="start", exclusive=True)
 
     async def _start_session(self, entry: SessionEntry) -> None:
-        def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None]:
-            plan = plan_for_today(entry.session, store)
-            return RunStart(plan, definition_hash(entry.session)), store.resume_point(entry.id)
+        def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None, ResumePoint | None]:
+            return _fresh_start(entry, store), store.resume_point(entry.id), store.running_elsewhere(entry.id)
 
-        fresh, point = await self.store_worker.call(prepare)
-        offer = point is not None and point.run_id not in self._resume_offered
-        if offer and point is not None and await self.ask_resume(point, entry):
+        fresh, point, live = await self.store_worker.call(prepare)
+        if live is not None:
+            await self.ask_take_over(live, entry)
+            return  # taken over here, or back home: never a second live run of one session
+        if point is not None and self.go_on_by_clock(point, entry):
             return
+        offer = point is not None and point.run_id not in self._resume_offered
+        if offer and point is not None:
+            if self._changed_since(point, entry):
+                if not await self._offer_fresh_start(point, entry):
+                    return
+            elif await self.ask_resume(point, entry):
+                return
         self._begin(fresh)
+
+    def go_on_by_clock(self, point: ResumePoint, entry: SessionEntry) -> bool:
+        """Continue a run interrupted moments ago where its clock says it is now, with no question.
+
+        Returns:
+            Whether it did (the interruption was recent and where the run was is known).
+        """
+        live, stopped = point.live, point.interrupted
+        if live is None or stopped is None or point.run_id in self._resume_offered:
+            return False
+        if self._changed_since(point, entry):
+            return False  # its steps no longer match the file's: offered a fresh start instead
+        if not is_recent(stopped.timestamp(), self.wall_clock().timestamp(), self.continue_minutes):
+            return False
+        plan = compile_plan(entry.session, point.targets)
+        if live.index >= len(plan.phases):
+            return False
+        self._resume_offered.add(point.run_id)
+        digest = definition_hash(entry.session)
+        self._begin(RunStart(plan, digest, first_index=live.index, resume_run_id=point.run_id, live=live))
+        return True
+
+    async def ask_take_over(self, live: ResumePoint, entry: SessionEntry) -> bool:
+        """The session's run is live in another tab or terminal: take it over here, or go home.
+
+        Must run in a worker (it waits for the dialog).
+
+        Returns:
+            Whether the run was taken over.
+        """
+        plan = compile_plan(entry.session, live.targets)
+        where = ""
+        if live.live is not None and live.live.index < len(plan.phases):
+            now = self.clock()
+            state, _ = continue_run(plan, live.live, now=now, wall_now=self.wall_clock().timestamp())
+            if state.running:
+                paused = " (paused)" if state.paused_at is not None else ""
+                where = f" It is at: {where_text(state, now)}{paused}."
+        answer = await self.push_screen_wait(
+            ConfirmScreen(
+                f"{entry.session.name} is running elsewhere",
+                f"This run is open in another browser tab or terminal.{where} Take it over here (the "
+                "other one stops), or go back home.",
+                yes="Take it over here",
+                no="Back home",
+            )
+        )
+        if not answer or self.run_screen is not None:
+            return False
+        taken = await self.store_worker.call(partial(_take_over, live.run_id, at=self.wall_clock()))
+        if taken is None:
+            self.notify(f"That run of {entry.session.name} has just ended.", timeout=ROUTINE_NOTICE_SECONDS)
+            return False
+        self._resume_offered.add(taken.run_id)
+        plan = compile_plan(entry.session, taken.targets)
+        position = taken.live if taken.live is not None and taken.live.index < len(plan.phases) else None
+        first = position.index if position is not None else taken.next_index
+        digest = definition_hash(entry.session)
+        self._begin(RunStart(plan, digest, first_index=first, resume_run_id=taken.run_id, live=position))
+        return True
 
     async def ask_resume(self, point: ResumePoint, entry: SessionEntry) -> bool:
         """Offer to resume an interrupted run; start it if the runner says yes.
@@ -297,6 +409,7 @@ class HiptimerApp(App[None]):
         Returns:
             Whether the run was resumed.
         """
+
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
         question = f"Resume {entry.session.name}?"
@@ -317,19 +430,57 @@ class HiptimerApp(App[None]):
         )
         return True
 
+    @staticmethod
+    def _changed_since(point: ResumePoint, entry: SessionEntry) -> bool:
+        """Whether the session's file changed since the interrupted run was planned from it."""
+        return point.definition_hash != definition_hash(entry.session)
+
+    async def _offer_fresh_start(self, point: ResumePoint, entry: SessionEntry) -> bool:
+        """Say that an interrupted run cannot be resumed because its session changed; offer a
+        fresh start only. The old run stays in the history as interrupted (its saved steps no
+        longer match the file's, so carrying on would mix two plans).
+
+        Must run in a worker (it waits for the dialog). Returns whether to start fresh.
+        """
+        self._resume_offered.add(point.run_id)
+        started = point.started.astimezone().strftime("%a %d %b %H:%M")
+        detail = (
+            f"The run from {started} was interrupted after {point.phases_done} of {point.phase_count} "
+            "steps, but the session's file has changed since, so it cannot be resumed. "
+            "It stays in your history as interrupted."
+        )
+        fresh = await self.push_screen_wait(
+            ConfirmScreen(f"{entry.session.name} has changed", detail, yes="Start fresh", no="Not now")
+        )
+        return fresh
+
     async def offer_resume(self) -> None:
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
         point = await self.store_worker.call(lambda store: store.resume_point())
         if point is None or point.run_id in self._resume_offered or self.run_screen is not None:
             return
         entry = self.catalog.get(point.session_id)
-        if entry is not None:
+        if entry is None:
+            return
+        if self._changed_since(point, entry):
+            if await self._offer_fresh_start(point, entry) and self.run_screen is None:
+                self._begin(await self.store_worker.call(lambda store: _fresh_start(entry, store)))
+        elif not self.go_on_by_clock(point, entry):
             await self.ask_resume(point, entry)
 
     def _begin(self, start: RunStart) -> None:
+        from hiptimer.tui.run_control import RunController
+        from hiptimer.tui.screens.run import RunScreen
+
         if self.run_screen is not None:
             return
         self.last_session_id = start.plan.session_id
+        self.muted = self.start_muted  # a mute lasts for the run it was pressed in
+        if self.muted:
+            self.notify(
+                "Sound is off: runs start muted (start_muted in settings.toml). Press m for sound.",
+                timeout=NOTICE_SECONDS,
+            )
         controller = RunController(
             start,
             clock=self.clock,
@@ -338,17 +489,33 @@ class HiptimerApp(App[None]):
             player=self.player,
             is_muted=lambda: self.muted,
             worker=self.store_worker,
+            on_elsewhere=self._continued_elsewhere,
         )
         self.push_screen(RunScreen(controller))
+
+    def _continued_elsewhere(self) -> None:
+        """Another tab or terminal took the run over: stop showing it, and say so."""
+        run = self.run_screen
+        if run is None:
+            return
+        run.stop_driving()
+        while self.screen is not run and len(self.screen_stack) > 1:
+            self.pop_screen()  # a dialog over the run went with it
+        if self.screen is run:
+            self.pop_screen()
+        self.notify(
+            f"{run.controller.plan.session_name} continued elsewhere: another tab or terminal took "
+            "this run over, and this one stopped. Start the session here to take it back.",
+            severity="warning",
+            timeout=NOTICE_SECONDS,
+        )
 
     # -- settings and errors -----------------------------------------------------------------
 
     def toggle_mute(self) -> None:
-        """Mute or unmute the cues, and remember it if a settings store was given."""
+        """Mute or unmute the cues of the run under way (the next run starts as the settings say)."""
         self.muted = not self.muted
         self.notify("Cues muted" if self.muted else "Cues on", timeout=MUTE_NOTICE_SECONDS)
-        if self._on_mute_change is not None:
-            self.run_worker(partial(self._on_mute_change, self.muted), thread=True, group="settings")
 
     def _store_failed(self, error: BaseException) -> None:
         if self._store_error_shown:

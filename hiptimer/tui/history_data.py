@@ -13,11 +13,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import cast
 
-from hiptimer.model import RepeatStep, RepsStep, Schedule, Session, Step
-from hiptimer.plan import Phase, PhaseKind, Plan, compile_plan
-from hiptimer.ports import RunStore, SessionHistory, StoredRun
-from hiptimer.results import Outcome, PhaseResult, RunStatus
-from hiptimer.store_records import HistorySource, RunRecord, SavedPhase
+from hiptimer.core.model import RepeatStep, RepsStep, Schedule, Session, Step
+from hiptimer.core.plan import Phase, PhaseKind, Plan, compile_plan
+from hiptimer.core.ports import RunStore, SessionHistory, StoredRun
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.records import HistorySource, RunRecord, SavedPhase
 from hiptimer.tui.text import clock_text, outcome_text, planned_text, when_text
 
 __all__ = [
@@ -50,9 +50,9 @@ CHART_RUNS = 60
 
 
 def _records(store: RunStore, session_id: str | None, limit: int, offset: int) -> list[RunRecord]:
-    """Runs newest first with their phases, from any :class:`~hiptimer.ports.RunStore`.
+    """Runs newest first with their phases, from any :class:`~hiptimer.core.ports.RunStore`.
 
-    A store that reads them in one go (a :class:`~hiptimer.store_records.HistorySource`) does.
+    A store that reads them in one go (a :class:`~hiptimer.history.records.HistorySource`) does.
     """
     reader = getattr(store, "records", None)
     if callable(reader):

@@ -1,24 +1,34 @@
 """Build the app's real parts and run it: the one place that does (``hiptimer`` and ``hiptimer run``).
 
 The monotonic clock, the session catalog, the history file, the cue player and the user's
-settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`; Textual is imported
-only once the session has been found, so a typo in ``hiptimer run SESSION`` fails fast.
+settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`. The cue player
+starts on a thread of its own while the rest loads; Textual is imported only once the session
+has been found, so a typo in ``hiptimer run SESSION`` fails before loading it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from hiptimer.catalog import SessionNotFoundError, load_catalog
-from hiptimer.ports import CuePlayer, RunStore
+from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
+from hiptimer.core.ports import CuePlayer, RunStore
+from hiptimer.core.printable import escape
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = ["SERVED_VARIABLE", "run_app"]
 
 SERVED_VARIABLE = "HIPTIMER_SERVED"
 """Set to "1" by ``hiptimer serve`` for the app it runs in each browser tab."""
+
+T = TypeVar("T")
 
 
 def run_app(session: str | None = None, *, theme: str | None = None) -> int:
@@ -39,29 +49,44 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             known = ", ".join(sorted(BUILTIN_THEMES))
             print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
             return 2
+    notices: list[str] = []
+    settings_note, muted, voice, offset, audio_mode, continue_minutes = _settings()
+    if settings_note:
+        notices.append(settings_note)
+    # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
+    # serve`; the app does not exist yet, so the bell looks it up when it rings.
+    ring: list[Callable[[], None]] = []
+    out: list[Callable[[str], None]] = []
+    # Starting the cue player's worker process takes a few tenths of a second, mostly waiting for
+    # it to find a device: it starts first, and the sessions, the history and Textual load
+    # meanwhile, so the home screen does not wait for both one after the other.
+    audio = _Background(
+        lambda: _player(
+            audio_mode,
+            voice,
+            offset,
+            bell=lambda: ring[0]() if ring else None,
+            emit=lambda data: out[0](data) if out else None,
+        )
+    )
     catalog = load_catalog()
     start = None
     if session is not None:
         try:
             start = catalog.find(session)
         except SessionNotFoundError as exc:
-            print(f"hiptimer: {exc.message}", file=sys.stderr)
+            print(f"hiptimer: {escape(exc.message)}", file=sys.stderr)
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
+            audio.result()[0].close()
             return 1
-    notices: list[str] = []
-    settings_note, muted, voice, offset, audio_mode, remember_mute = _settings()
-    if settings_note:
-        notices.append(settings_note)
     store, store_note = _store()
     if store_note:
         notices.append(store_note)
-    # The bell player rings the app's own bell, which also reaches a browser under `hiptimer
-    # serve`; the app does not exist yet, so the bell looks it up when it rings.
-    ring: list[Callable[[], None]] = []
-    player, audio_note = _player(audio_mode, voice, offset, bell=lambda: ring[0]() if ring else None)
 
     from hiptimer.tui.app import HiptimerApp
+
+    player, audio_note = audio.result()
 
     app = HiptimerApp(
         clock=time.monotonic,
@@ -70,42 +95,75 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         player=player,
         start=start,
         muted=muted,
-        on_mute_change=remember_mute,
         theme=theme,
         notices=notices,
         audio_notice=audio_note,
         served=os.environ.get(SERVED_VARIABLE) == "1",
+        continue_minutes=continue_minutes,
     )
     ring.append(app.bell)
+    out.append(partial(_write, app))
     app.run()
     return app.return_code or 0
 
 
-def _settings() -> tuple[str | None, bool, bool, float, str | None, Callable[[bool], None]]:
-    """The user's settings, and a way to remember the mute key."""
-    from hiptimer.settings import load_settings, save_settings
+class _Background(Generic[T]):
+    """Runs ``work`` on a thread of its own from now; :meth:`result` waits for what it returns."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._work = work
+        self._outcome: list[T] = []
+        self._error: list[BaseException] = []
+        self._thread = threading.Thread(target=self._run, name="hiptimer-start-audio", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome.append(self._work())
+        except BaseException as exc:  # handed to the caller of result(), as if called there
+            self._error.append(exc)
+
+    def result(self) -> T:
+        """What ``work`` returned (it raises what ``work`` raised)."""
+        self._thread.join()
+        if self._error:
+            raise self._error[0]
+        return self._outcome[0]
+
+
+def _settings() -> tuple[str | None, bool, bool, float, str | None, float]:
+    """The user's settings: a notice if they could not all be read, start muted, voice, offset,
+    mode, and how many minutes a run interrupted goes on by its clock."""
+    from hiptimer.settings import load_settings
 
     settings, note = load_settings()
-
-    def remember_mute(muted: bool) -> None:
-        current, _ = load_settings()
-        save_settings(current.with_changes(mute=muted))
-
     mode = os.environ.get("HIPTIMER_AUDIO") or settings.audio
-    return note, settings.mute, settings.voice, settings.audio_offset, mode, remember_mute
+    return note, settings.start_muted, settings.voice, settings.audio_offset, mode, settings.continue_minutes
 
 
 def _store() -> tuple[RunStore, str | None]:
     """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice."""
-    from hiptimer.store import open_store
+    from hiptimer.history.store import open_store
 
     return open_store()
 
 
 def _player(
-    mode: str | None, voice: bool, offset: float, *, bell: Callable[[], None]
+    mode: str | None,
+    voice: bool,
+    offset: float,
+    *,
+    bell: Callable[[], None],
+    emit: Callable[[str], None],
 ) -> tuple[CuePlayer, str]:
     """The cue player that works here, and the one-line notice saying which it is."""
     from hiptimer.audio import make_player
 
-    return make_player(mode, voice=voice, offset=offset, bell=bell)
+    return make_player(mode, voice=voice, offset=offset, bell=bell, emit=emit)
+
+
+def _write(app: App[None], data: str) -> None:
+    """Write an escape sequence to the app's output, as ``App.bell`` writes the bell."""
+    driver = app._driver
+    if driver is not None and not app.is_headless:
+        driver.write(data)

@@ -1,6 +1,6 @@
 """What the app needs from the session catalog, and how it turns a session into today's plan.
 
-The app depends only on the small protocols here; :class:`hiptimer.catalog.Catalog` satisfies them.
+The app depends only on the small protocols here; :class:`hiptimer.catalog.sessions.Catalog` satisfies them.
 :func:`todays_targets` is the one place the app asks for today's progression targets.
 """
 
@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from hiptimer.model import Session
-from hiptimer.plan import Plan, compile_plan
-from hiptimer.ports import RunStore, StoredRun
-from hiptimer.progression import today_targets
-from hiptimer.store_records import definition_hash, recent_runs
+from hiptimer.core.model import Session
+from hiptimer.core.plan import Plan, compile_plan
+from hiptimer.core.ports import RunStore, StoredRun
+from hiptimer.core.progression import today_targets
+from hiptimer.history.records import definition_hash, runs_for_targets
 
 __all__ = ["SessionCatalog", "SessionEntry", "definition_hash", "plan_for_today", "todays_targets"]
 
@@ -58,4 +58,7 @@ def todays_targets(session: Session, runs: Sequence[StoredRun]) -> dict[str, flo
 
 def plan_for_today(session: Session, store: RunStore) -> Plan:
     """The session compiled with today's targets (reads the store: call it on the store thread)."""
-    return compile_plan(session, todays_targets(session, recent_runs(store, session.id)))
+    if not session.progression:  # nothing in the history changes its plan
+        return compile_plan(session)
+    runs = runs_for_targets(store, session.id, session.progression.keys())
+    return compile_plan(session, todays_targets(session, runs))

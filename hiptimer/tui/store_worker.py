@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from hiptimer.ports import RunStore
+from hiptimer.core.ports import RunStore
 
 __all__ = ["StoreWorker"]
 

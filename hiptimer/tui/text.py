@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import math
 
-from hiptimer.engine import RunState, Status
-from hiptimer.model import Schedule, ScheduleWhen
-from hiptimer.plan import Phase, PhaseKind, Side
-from hiptimer.ports import SessionHistory
-from hiptimer.results import Outcome, PhaseResult
+from rich.text import Text
+
+from hiptimer.core.engine import RunState, Status
+from hiptimer.core.model import Schedule, ScheduleWhen
+from hiptimer.core.plan import Phase, PhaseKind, Side
+from hiptimer.core.ports import SessionHistory
+from hiptimer.core.printable import escape
+from hiptimer.core.results import Outcome, PhaseResult
 
 __all__ = [
     "clock_text",
     "due_text",
     "next_text",
     "outcome_text",
+    "plain",
     "planned_text",
     "position_text",
     "readout",
@@ -24,6 +28,13 @@ __all__ = [
     "when_text",
     "where_text",
 ]
+
+
+def plain(cell: str) -> Text:
+    """A table cell as written: ``[b]`` in a session's name is shown, not read as markup (a
+    DataTable reads strings as markup), and a control character (in a name saved to the history
+    before such names were refused) is shown as an escape, never sent to the terminal."""
+    return Text(escape(cell))
 
 
 def clock_text(seconds: float) -> str:

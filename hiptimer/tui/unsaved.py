@@ -1,6 +1,6 @@
 """Runs kept in memory because the history file cannot be written: say so once, offer to save them.
 
-When the data folder is read-only or full, :class:`~hiptimer.store.SqliteStore` keeps this
+When the data folder is read-only or full, :class:`~hiptimer.history.store.SqliteStore` keeps this
 process's runs in memory (``in_memory``) and says why (``notice``). The app then tells the runner
 once, at home; after each run (on the summary) and when quitting it offers to write those runs
 to a JSON file (the ``hiptimer history --json`` format) in the home folder, or else the current
@@ -16,19 +16,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import Protocol, cast
 
-from hiptimer.ports import RunStore, StoredRun
+from hiptimer.core.ports import RunStore, StoredRun
+from hiptimer.tui.parts import AppParts
 from hiptimer.tui.screens.save_runs import SaveRunsScreen
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["MemoryState", "UnsavedRuns", "export_folders", "export_runs", "memory_state"]
 
 
 class _Exports(Protocol):
-    """A store that can write the runs it keeps in memory (:class:`~hiptimer.store.SqliteStore`)."""
+    """A store that can write the runs it keeps in memory (:class:`~hiptimer.history.store.SqliteStore`)."""
 
     def export_json(self, path: Path | str) -> int: ...
 
@@ -130,7 +128,7 @@ class UnsavedRuns:
 
     def __init__(
         self,
-        app: HiptimerApp,
+        app: AppParts,
         *,
         told: Iterable[str] = (),
         folders: Callable[[], list[Path]] = export_folders,
@@ -200,7 +198,11 @@ class UnsavedRuns:
             app.notify(f"The runs were not saved: {exc}.", severity="error", timeout=20)
             return None
         self._saved = state.runs
-        app.notify(f"Saved {_runs(count)} to {path}", timeout=20)
+        app.notify(
+            f"Saved {_runs(count)} to {path}. When the history can be written again,"
+            f" `hiptimer history --import {path}` adds {'it' if count == 1 else 'them'} to it.",
+            timeout=30,
+        )
         return path, count
 
     async def ask_before_quit(self) -> bool:
@@ -246,7 +248,11 @@ class UnsavedRuns:
             saved = await self._save(state, now)
             if saved is not None:
                 path, count = saved
-                self._app.exit(return_code=0, message=f"hiptimer: saved {_runs(count)} to {path}")
+                self._app.exit(
+                    return_code=0,
+                    message=f"hiptimer: saved {_runs(count)} to {path}"
+                    f" (hiptimer history --import {path} adds them to the history later)",
+                )
 
         self._app.run_worker(save_and_quit(), group="unsaved-runs")
 

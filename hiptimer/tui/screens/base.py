@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
 
+from hiptimer.tui.parts import AppParts
 from hiptimer.tui.screens.help import HelpScreen
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["HiptimerScreen"]
 
@@ -22,9 +20,9 @@ class HiptimerScreen(Screen[None]):
     """The title of the list of keys that ``?`` shows."""
 
     @property
-    def hiptimer(self) -> HiptimerApp:
+    def hiptimer(self) -> AppParts:
         """The app, with its hiptimer-specific parts."""
-        return cast("HiptimerApp", self.app)
+        return cast(AppParts, self.app)
 
     def keys_listed(self) -> list[Binding]:
         """The keys the list shows: each of the screen's bindings."""

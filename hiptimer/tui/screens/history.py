@@ -19,8 +19,9 @@ from textual.containers import Horizontal
 from textual.markup import escape
 from textual.widgets import DataTable, Label, Static
 
-from hiptimer.ports import RunStore, SessionHistory
-from hiptimer.store_records import RunRecord
+from hiptimer.core.ports import RunStore, SessionHistory
+from hiptimer.core.printable import escape as printable
+from hiptimer.history.records import RunRecord
 from hiptimer.tui.history_data import (
     PAGE_SIZE,
     ChartSeries,
@@ -33,6 +34,7 @@ from hiptimer.tui.history_data import (
 )
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.run_detail import RunDetailScreen
+from hiptimer.tui.text import plain
 from hiptimer.tui.widgets.chart import GOAL_MARK, ProgressChart
 from hiptimer.tui.widgets.keys_footer import KeysFooter
 
@@ -215,7 +217,7 @@ class HistoryScreen(HiptimerScreen):
             table.add_column(_TITLES[key], key=key)
         for record in page.records:
             cells = run_cells(record, dates=dates, now=page.now)
-            table.add_row(*(cells[key] for key in columns), key=str(record.run.run_id))
+            table.add_row(*(plain(cells[key]) for key in columns), key=str(record.run.run_id))
         empty = not page.records
         table.display = not empty
         note = self.query_one("#history-empty", Static)
@@ -302,7 +304,7 @@ class HistoryScreen(HiptimerScreen):
     def _chart_title(self, series: ChartSeries) -> str:
         brief = self._width < NARROW_WIDTH
         measure = escape(series.measure) if brief else f"{escape(series.measure)} per run"
-        parts = [f"[b]{escape(series.session_name)}[/b]", measure]
+        parts = [f"[b]{escape(printable(series.session_name))}[/b]", measure]
         if series.goal is not None:
             goal = escape(series.text(series.goal))
             parts.append(f"[$accent]{GOAL_MARK}[/] " + (goal if brief else f"{series.goal_name} {goal}"))

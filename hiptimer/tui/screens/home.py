@@ -13,13 +13,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Label, Static
 
-from hiptimer.plan import Plan
-from hiptimer.ports import RunStore, SessionHistory
-from hiptimer.progression import last_done_text
+from hiptimer.core.plan import Plan
+from hiptimer.core.ports import RunStore, SessionHistory
+from hiptimer.core.progression import last_done_text
 from hiptimer.tui.screens.base import HiptimerScreen
-from hiptimer.tui.screens.history import HistoryScreen
 from hiptimer.tui.sessions import SessionEntry, plan_for_today
-from hiptimer.tui.text import due_text, minutes_text, when_text
+from hiptimer.tui.text import due_text, minutes_text, plain, when_text
 from hiptimer.tui.widgets.keys_footer import KeysFooter
 
 __all__ = ["HomeRow", "HomeScreen"]
@@ -65,6 +64,13 @@ class HomeScreen(HiptimerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
         Binding("h", "history", "History", id="home.history", tooltip="past runs and progress"),
+        Binding(
+            "w",
+            "export_watch",
+            "Export to watch",
+            id="home.export",
+            tooltip="today's plan as a workout file for a Garmin watch",
+        ),
         Binding("question_mark", "help", "Keys", id="home.help"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
@@ -138,7 +144,7 @@ class HomeScreen(HiptimerScreen):
         tall = self.hiptimer.served
         for row in self.rows:
             cells = _cells(row, now)
-            shown = [f"\n{cells[key]}" if tall else cells[key] for key in columns]
+            shown = [f"\n{plain(cells[key])}" if tall else plain(cells[key]) for key in columns]
             table.add_row(*shown, key=row.entry.id, height=3 if tall else 1)
         ids = [row.entry.id for row in self.rows]
         last = self.hiptimer.last_session_id
@@ -189,6 +195,16 @@ class HomeScreen(HiptimerScreen):
         if row is not None:
             self.hiptimer.start_session(row.entry)
 
+    def action_export_watch(self) -> None:
+        """Today's plan of the highlighted session as a watch workout (saved, or sent to the browser)."""
+        from hiptimer.tui.watch_export import export_to_watch
+
+        row = self._current()
+        if row is not None:
+            export_to_watch(self.app, row.entry.session, row.plan.targets, self.hiptimer.wall_clock())
+
     def action_history(self) -> None:
         """Past runs, and each session's progress."""
+        from hiptimer.tui.screens.history import HistoryScreen  # loaded when asked for, not at start
+
         self.app.push_screen(HistoryScreen())

@@ -19,8 +19,8 @@ from textual.css.query import NoMatches
 from textual.widgets import Button, Label, Static
 from textual.widgets._toast import ToastRack
 
-from hiptimer.engine import Event, RunState, Status
-from hiptimer.plan import PhaseKind, Side
+from hiptimer.core.engine import Event, RunState, Status
+from hiptimer.core.plan import PhaseKind, Side
 from hiptimer.tui.run_control import RunController
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen
@@ -41,6 +41,9 @@ MIN_WAKE_DELAY = 0.005
 
 HEARTBEAT_SECONDS = 10.0
 """How often the store hears that the run is still open (it counts a silent run as abandoned)."""
+
+RESUMED_NOTICE_SECONDS = 6.0
+"""How long "Resumed: Rest, 1:20 left" stays up after a run went on by its clock."""
 
 NARROW_WIDTH = 60
 """Below this many columns the buttons share the row evenly and the side badge drops "LEG"."""
@@ -130,12 +133,12 @@ class RunScreen(HiptimerScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="head"):
             with Horizontal(id="top"):
-                yield Label(self.controller.plan.session_name, id="session")
+                yield Label(self.controller.plan.session_name, id="session", markup=False)
                 yield Label("", id="position")
             yield StateBanner(id="state")
             with Horizontal(id="what"):
-                yield Label("", id="phase-name")
-                yield Label("", id="where")
+                yield Label("", id="phase-name", markup=False)
+                yield Label("", id="where", markup=False)
                 yield SideBadge(id="side")
         # The clock: the only lines that change from one second to the next, next to each other
         # and outside any container, so a repaint touches nothing else.
@@ -144,7 +147,7 @@ class RunScreen(HiptimerScreen):
         with Vertical(id="lower"):
             with Vertical(id="instructions-box"):
                 yield Static("", id="instructions", markup=False)
-            yield Label("", id="next")
+            yield Label("", id="next", markup=False)
             with Horizontal(id="buttons"):
                 yield ActionButton("Pause", id="pause-button", variant="primary")
                 yield ActionButton("Done", id="done-button", variant="success")
@@ -155,6 +158,8 @@ class RunScreen(HiptimerScreen):
     def on_mount(self) -> None:
         self.controller.start()
         self._after_step()
+        if self.controller.resumed and self.controller.state.running:
+            self.notify(self.controller.resumed, timeout=RESUMED_NOTICE_SECONDS)
         self.set_interval(HEARTBEAT_SECONDS, self.controller.heartbeat, name="run-heartbeat")
 
     def on_unmount(self) -> None:
@@ -223,6 +228,11 @@ class RunScreen(HiptimerScreen):
         self.armed_for = wake_at
         self._wake = asyncio.get_running_loop().call_later(delay, self._on_wake)
 
+    def stop_driving(self) -> None:
+        """Another app drives the run now: no more wakes, no more cues, nothing saved from here."""
+        self._disarm()
+        self._finished = True
+
     def _disarm(self) -> None:
         self.armed_for = None
         if self._wake is not None:
@@ -236,6 +246,8 @@ class RunScreen(HiptimerScreen):
 
     def _after_step(self) -> None:
         self._draw()
+        if self.controller.state.status is not Status.GET_READY:
+            self.hiptimer.end_audio_notice()  # the countdown is over: the run has the screen
         if self.controller.state.over:
             self._disarm()
             self._finish()
@@ -286,7 +298,7 @@ class RunScreen(HiptimerScreen):
             side, upcoming = following.side, True
         position = step_text(state)
         if self.hiptimer.muted:
-            position = f"muted · {position}"
+            position = f"sound off (m) · {position}"
         can_done, can_start = self.check_action("done", ()), self.check_action("start_now", ())
         can_rep = self.check_action("rep", ())
         width = self.size.width

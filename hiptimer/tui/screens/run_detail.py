@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label
 
-from hiptimer.results import RunStatus
-from hiptimer.store_records import RunRecord
+from hiptimer.core.printable import escape
+from hiptimer.core.results import RunStatus
+from hiptimer.history.records import RunRecord
 from hiptimer.tui.history_data import RunDetail, detail_rows, load_plan, totals_text
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.widgets.keys_footer import KeysFooter
@@ -57,7 +58,7 @@ class RunDetailScreen(HiptimerScreen):
         run = self.detail.record.run
         local = run.started.astimezone()
         title = Label(
-            f"{run.session_name} · {local.day} {local:%b %Y, %H:%M}", id="detail-title", markup=False
+            f"{escape(run.session_name)} · {local.day} {local:%b %Y, %H:%M}", id="detail-title", markup=False
         )
         title.set_class(run.status is RunStatus.COMPLETED, "-done")
         title.set_class(run.status in (RunStatus.ABORTED, RunStatus.INTERRUPTED), "-stopped")

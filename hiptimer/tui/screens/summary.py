@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar, cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -11,15 +11,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
-from hiptimer.engine import RunState, Status
-from hiptimer.results import Outcome
+from hiptimer.core.engine import RunState, Status
+from hiptimer.core.results import Outcome
 from hiptimer.tui.history_data import result_cells
+from hiptimer.tui.parts import AppParts
 from hiptimer.tui.text import clock_text
 from hiptimer.tui.widgets.keys_footer import KeysFooter
 from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
-
-if TYPE_CHECKING:
-    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["SummaryScreen"]
 
@@ -44,7 +42,7 @@ class SummaryScreen(Screen[None]):
         self.state = state
 
     def compose(self) -> ComposeResult:
-        title = Label(self._title(), id="summary-title")
+        title = Label(self._title(), id="summary-title", markup=False)
         title.set_class(self.state.status is not Status.FINISHED, "-stopped")
         yield title
         yield Label(self._totals(), id="summary-totals")
@@ -56,7 +54,7 @@ class SummaryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(StepsTable).show_steps([result_cells(result) for result in self.state.results])
         # History that could not be saved is offered for export once the run is over.
-        cast("HiptimerApp", self.app).unsaved.offer_after_run()
+        cast(AppParts, self.app).unsaved.offer_after_run()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 20, "-short")

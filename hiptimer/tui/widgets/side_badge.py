@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from hiptimer.plan import Side
+from hiptimer.core.plan import Side
 from hiptimer.tui.text import side_text
 from hiptimer.tui.widgets.quiet import set_text
 

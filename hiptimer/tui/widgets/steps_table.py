@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual import events
 from textual.reactive import var
 from textual.widgets import DataTable
+
+from hiptimer.tui.text import plain
 
 __all__ = ["COLUMNS", "NARROW_COLUMNS", "NARROW_WIDTH", "StepsTable", "fit_step", "narrow_cells"]
 
@@ -48,7 +51,7 @@ def fit_step(step: str, width: int) -> str:
     return step[: len(step) - len(end)][:keep].rstrip() + "…" + end
 
 
-class StepsTable(DataTable[str]):
+class StepsTable(DataTable[Text]):
     """One row per step, with the cells of :data:`COLUMNS`; narrow, those of :data:`NARROW_COLUMNS`.
 
     Args:
@@ -86,7 +89,7 @@ class StepsTable(DataTable[str]):
             width = self._step_width(rows)
             rows = [(fit_step(step, width), *rest) for step, *rest in rows]
         for key, cells in zip((cells[0] for cells in self._steps), rows, strict=True):
-            self.add_row(*cells, key=key)
+            self.add_row(*(plain(cell) for cell in cells), key=key)
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
 

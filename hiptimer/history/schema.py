@@ -1,0 +1,326 @@
+"""The history database's schema, its migrations, and how plans and times are written into it.
+
+The schema version lives in ``PRAGMA user_version``. A new database is built by running every
+migration from version 0, so the path an old file takes is the same path a new file takes, and
+every migration runs in every test that opens a store.
+
+Version 1 (the first released schema):
+
+* ``runs``: one row per run: session id and name, a hash of the session definition, started and
+  ended (UTC, ISO 8601 text), status, the compiled plan as JSON;
+* ``phases``: one row per finished phase, unique on ``(run_id, phase_index)``.
+
+Version 2 adds, to ``runs``: the progression targets as JSON (taken from the plan for
+old rows), the number of phases in the plan, the pid of the process running it and a heartbeat
+time; to ``phases``: the progression that set the phase's number and wall-clock start and end;
+and the indexes the history views use.
+
+Version 3 adds ``watch_imports``: which runs were read from a watch's activity file, with
+the key that file is known by (so importing it again adds nothing). A table of its own, so the
+runs and phases tables stay as the app writes them.
+
+Version 4 (current) adds, to ``runs``: the owner (one open history in one process: the pid and a
+random part) that drives a running run, which another process may take over, and where the run
+is on the wall clock (``live_json``, a :class:`~hiptimer.core.live.LivePosition`), so that a
+run interrupted moments ago goes on by its clock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from hiptimer.core.choices import Voice
+from hiptimer.core.plan import Phase, PhaseKind, Plan, Side
+from hiptimer.core.ports import StoredRun
+from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.history.records import RunRecord, SavedPhase
+
+__all__ = [
+    "MIGRATIONS",
+    "PHASE_COLUMNS",
+    "RUN_COLUMNS",
+    "SCHEMA_VERSION",
+    "migrate",
+    "parse_time",
+    "plan_from_json",
+    "plan_to_json",
+    "record_from_row",
+    "saved_phase_from_row",
+    "stored_run_from_row",
+    "targets_from_json",
+    "time_text",
+]
+
+PLAN_FORMAT = 1
+"""The version of the plan JSON stored with each run."""
+
+_V1 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    session_name TEXT NOT NULL,
+    definition_hash TEXT NOT NULL,
+    started TEXT NOT NULL,
+    ended TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'aborted', 'interrupted')),
+    plan_json TEXT NOT NULL
+);
+CREATE TABLE phases (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    phase_index INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    side TEXT,
+    set_index INTEGER NOT NULL,
+    set_count INTEGER NOT NULL,
+    round_index INTEGER NOT NULL,
+    round_count INTEGER NOT NULL,
+    planned_seconds REAL,
+    actual_seconds REAL NOT NULL,
+    paused_seconds REAL NOT NULL,
+    reps_target INTEGER,
+    reps_done INTEGER,
+    outcome TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    ended_at REAL NOT NULL,
+    UNIQUE (run_id, phase_index)
+);
+CREATE INDEX runs_session ON runs (session_id);
+"""
+
+_V2 = """
+ALTER TABLE runs ADD COLUMN targets_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN phase_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN heartbeat TEXT;
+ALTER TABLE phases ADD COLUMN progression TEXT;
+ALTER TABLE phases ADD COLUMN wall_started TEXT;
+ALTER TABLE phases ADD COLUMN wall_ended TEXT;
+UPDATE runs SET
+    targets_json = coalesce(json(json_extract(plan_json, '$.targets')), '{}'),
+    phase_count = coalesce(json_array_length(plan_json, '$.phases'), 0),
+    heartbeat = coalesce(ended, started);
+UPDATE phases SET progression = (
+    SELECT json_extract(r.plan_json, '$.phases[' || phases.phase_index || '].progression')
+    FROM runs AS r WHERE r.id = phases.run_id
+);
+DROP INDEX runs_session;
+-- Newest first, for everything and for one session; `id` breaks ties between equal start times.
+CREATE INDEX runs_started ON runs (started, id);
+CREATE INDEX runs_session_started ON runs (session_id, started, id);
+-- Runs left running by a process that is gone are looked up at every start.
+CREATE INDEX runs_status ON runs (status);
+"""
+
+_V3 = """
+CREATE TABLE watch_imports (
+    run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    -- The file's maker, serial number and time created: the same recording has the same key.
+    import_key TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    imported TEXT NOT NULL
+);
+"""
+
+_V4 = """
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN live_json TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+"""``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The version this hiptimer writes."""
+
+
+def migrate(conn: sqlite3.Connection, *, to: int = SCHEMA_VERSION) -> int:
+    """Bring the database up to version ``to``, one committed transaction per version.
+
+    Args:
+        conn: A connection in autocommit mode (``isolation_level=None``).
+        to: The version to stop at (tests build old files with it).
+
+    Returns:
+        The version the database had before.
+    """
+    before = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for version in range(before, to):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return before
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line for line in script.splitlines() if not line.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+# --- times ------------------------------------------------------------------------------------
+
+
+def time_text(moment: datetime) -> str:
+    """A moment as fixed-width UTC ISO 8601 text, so text order is time order.
+
+    A naive ``datetime`` is taken as local time (as :meth:`datetime.astimezone` does).
+    """
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_time(text: str) -> datetime:
+    """The aware UTC ``datetime`` of a stored time."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The compiled plan as JSON, as stored with each run."""
+    doc: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "session_id": plan.session_id,
+        "session_name": plan.session_name,
+        "get_ready": plan.get_ready,
+        "voice": plan.voice.value,
+        "targets": dict(plan.targets),
+        "phases": [asdict(phase) for phase in plan.phases],
+    }
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True)
+
+
+def plan_from_json(text: str) -> Plan:
+    """The plan stored by :func:`plan_to_json`."""
+    doc = json.loads(text)
+    phases = tuple(_phase(p) for p in doc["phases"])
+    targets: Mapping[str, float] = {str(k): float(v) for k, v in doc.get("targets", {}).items()}
+    return Plan(
+        session_id=doc["session_id"],
+        session_name=doc["session_name"],
+        get_ready=float(doc["get_ready"]),
+        phases=phases,
+        targets=targets,
+        voice=Voice(doc.get("voice", Voice.SPEECH.value)),
+    )
+
+
+def _phase(doc: dict[str, Any]) -> Phase:
+    fields = dict(doc)
+    fields["kind"] = PhaseKind(fields["kind"])
+    fields["side"] = Side(fields["side"]) if fields.get("side") else None
+    fields["rounds"] = tuple((int(r), int(n)) for r, n in fields.get("rounds", ()))
+    known = set(Phase.__dataclass_fields__)
+    return Phase(**{k: v for k, v in fields.items() if k in known})
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+RUN_COLUMNS = (
+    "id, session_id, session_name, status, started, ended, targets_json, phase_count, definition_hash"
+)
+PHASE_COLUMNS = (
+    "run_id, phase_index, label, kind, side, set_index, set_count, round_index, round_count, "
+    "planned_seconds, actual_seconds, paused_seconds, reps_target, reps_done, outcome, started_at, "
+    "ended_at, progression, wall_started, wall_ended"
+)
+
+
+def targets_from_json(text: str | None) -> dict[str, float]:
+    """The targets stored as JSON text."""
+    if not text:
+        return {}
+    doc = json.loads(text)
+    return {str(k): float(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
+
+
+def stored_run_from_row(row: sqlite3.Row, results: tuple[PhaseResult, ...] = ()) -> StoredRun:
+    """A ``runs`` row (selected with :data:`RUN_COLUMNS`) as a run."""
+    return StoredRun(
+        run_id=int(row["id"]),
+        session_id=str(row["session_id"]),
+        session_name=str(row["session_name"]),
+        status=RunStatus(row["status"]),
+        started=parse_time(row["started"]),
+        ended=parse_time(row["ended"]) if row["ended"] else None,
+        targets=targets_from_json(row["targets_json"]),
+        results=results,
+    )
+
+
+def record_from_row(row: sqlite3.Row, phases: tuple[SavedPhase, ...]) -> RunRecord:
+    """A ``runs`` row and its phases as a record."""
+    return RunRecord(
+        run=stored_run_from_row(row, tuple(p.result for p in phases)),
+        phase_count=int(row["phase_count"]),
+        definition_hash=str(row["definition_hash"]),
+        phases=phases,
+    )
+
+
+_KINDS = {k.value: k for k in PhaseKind}
+_SIDES = {s.value: s for s in Side}
+_OUTCOMES = {o.value: o for o in Outcome}
+
+
+def saved_phase_from_row(row: sqlite3.Row | tuple[Any, ...]) -> SavedPhase:
+    """A ``phases`` row (selected with :data:`PHASE_COLUMNS`, in that order) as a saved phase."""
+    # Unpacked by position: a history page reads hundreds of these, and names cost more.
+    (
+        _run_id,
+        index,
+        label,
+        kind,
+        side,
+        set_index,
+        set_count,
+        round_index,
+        round_count,
+        planned,
+        actual,
+        paused,
+        reps_target,
+        reps_done,
+        outcome,
+        started_at,
+        ended_at,
+        progression,
+        wall_started,
+        wall_ended,
+    ) = row
+    result = PhaseResult(
+        index=int(index),
+        label=str(label),
+        kind=_KINDS[kind],
+        side=_SIDES[side] if side else None,
+        set_index=int(set_index),
+        set_count=int(set_count),
+        round_index=int(round_index),
+        round_count=int(round_count),
+        planned_seconds=planned,
+        actual_seconds=float(actual),
+        paused_seconds=float(paused),
+        reps_target=reps_target,
+        reps_done=reps_done,
+        outcome=_OUTCOMES[outcome],
+        started_at=float(started_at),
+        ended_at=float(ended_at),
+        progression=progression,
+    )
+    started = parse_time(wall_started) if wall_started else None
+    ended = parse_time(wall_ended) if wall_ended else None
+    return SavedPhase(result, started, ended)
