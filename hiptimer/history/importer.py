@@ -27,7 +27,14 @@ from hiptimer.core.plan import Phase, PhaseKind, Plan, Side
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
 from hiptimer.history.format import FORMAT_NAME, FORMAT_VERSION
 from hiptimer.history.records import RunRecord, SavedPhase
-from hiptimer.history.schema import parse_time, plan_to_json, time_text
+from hiptimer.history.schema import (
+    PHASE_COLUMNS,
+    PHASE_PLACES,
+    parse_time,
+    phase_row,
+    plan_to_json,
+    time_text,
+)
 
 __all__ = [
     "ImportResult",
@@ -318,36 +325,10 @@ def _bring_up_to_date(conn: sqlite3.Connection, run_id: int, status: RunStatus, 
 
 
 def _add_phases(conn: sqlite3.Connection, run_id: int, phases: Sequence[SavedPhase]) -> None:
-    for p in phases:
-        r = p.result
-        conn.execute(
-            "INSERT INTO phases (run_id, phase_index, label, kind, side, set_index, set_count, round_index,"
-            " round_count, planned_seconds, actual_seconds, paused_seconds, reps_target, reps_done, outcome,"
-            " started_at, ended_at, progression, wall_started, wall_ended)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                run_id,
-                r.index,
-                r.label,
-                r.kind.value,
-                r.side.value if r.side else None,
-                r.set_index,
-                r.set_count,
-                r.round_index,
-                r.round_count,
-                r.planned_seconds,
-                r.actual_seconds,
-                r.paused_seconds,
-                r.reps_target,
-                r.reps_done,
-                r.outcome.value,
-                r.started_at,
-                r.ended_at,
-                r.progression,
-                time_text(p.started) if p.started else None,
-                time_text(p.ended) if p.ended else None,
-            ),
-        )
+    conn.executemany(
+        f"INSERT INTO phases ({PHASE_COLUMNS}) VALUES ({PHASE_PLACES})",
+        [phase_row(run_id, p.result, p.started, p.ended) for p in phases],
+    )
 
 
 def _plan(run: ImportedRun) -> Plan:

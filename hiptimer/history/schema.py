@@ -43,10 +43,12 @@ from hiptimer.history.records import RunRecord, SavedPhase
 __all__ = [
     "MIGRATIONS",
     "PHASE_COLUMNS",
+    "PHASE_PLACES",
     "RUN_COLUMNS",
     "SCHEMA_VERSION",
     "migrate",
     "parse_time",
+    "phase_row",
     "plan_from_json",
     "plan_to_json",
     "record_from_row",
@@ -238,6 +240,38 @@ PHASE_COLUMNS = (
     "planned_seconds, actual_seconds, paused_seconds, reps_target, reps_done, outcome, started_at, "
     "ended_at, progression, wall_started, wall_ended"
 )
+
+
+PHASE_PLACES = ", ".join("?" * len(PHASE_COLUMNS.split(",")))
+"""One ``?`` per column of :data:`PHASE_COLUMNS`, for an ``INSERT INTO phases``."""
+
+
+def phase_row(
+    run_id: int, result: PhaseResult, started: datetime | None, ended: datetime | None
+) -> tuple[object, ...]:
+    """The values of a saved phase, in :data:`PHASE_COLUMNS` order (its wall-clock times may be unknown)."""
+    return (
+        run_id,
+        result.index,
+        result.label,
+        result.kind.value,
+        result.side.value if result.side else None,
+        result.set_index,
+        result.set_count,
+        result.round_index,
+        result.round_count,
+        result.planned_seconds,
+        result.actual_seconds,
+        result.paused_seconds,
+        result.reps_target,
+        result.reps_done,
+        result.outcome.value,
+        result.started_at,
+        result.ended_at,
+        result.progression,
+        time_text(started) if started else None,
+        time_text(ended) if ended else None,
+    )
 
 
 def targets_from_json(text: str | None) -> dict[str, float]:

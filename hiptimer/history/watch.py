@@ -16,7 +16,7 @@ from datetime import datetime
 from hiptimer.core.plan import Plan
 from hiptimer.core.results import RunStatus
 from hiptimer.history.records import SavedPhase
-from hiptimer.history.schema import PHASE_COLUMNS, plan_to_json, time_text
+from hiptimer.history.schema import PHASE_COLUMNS, PHASE_PLACES, phase_row, plan_to_json, time_text
 from hiptimer.history.store import SqliteStore
 
 __all__ = ["ImportedRun", "WatchImport", "find_import", "save_imported_run", "watch_imports"]
@@ -77,8 +77,8 @@ def save_imported_run(store: SqliteStore, run: ImportedRun, *, now: datetime) ->
         )
         run_id = int(cur.lastrowid or 0)
         conn.executemany(
-            f"INSERT INTO phases ({PHASE_COLUMNS}) VALUES ({', '.join('?' * 20)})",
-            [_phase_row(run_id, phase) for phase in run.phases],
+            f"INSERT INTO phases ({PHASE_COLUMNS}) VALUES ({PHASE_PLACES})",
+            [phase_row(run_id, p.result, p.started, p.ended) for p in run.phases],
         )
         conn.execute(
             "INSERT INTO watch_imports (run_id, import_key, file_name, imported) VALUES (?, ?, ?, ?)",
@@ -122,29 +122,3 @@ def _find(conn: sqlite3.Connection, import_key: str) -> int | None:
     except sqlite3.OperationalError:
         return None
     return int(row[0]) if row is not None else None
-
-
-def _phase_row(run_id: int, phase: SavedPhase) -> tuple[object, ...]:
-    r = phase.result
-    return (
-        run_id,
-        r.index,
-        r.label,
-        r.kind.value,
-        r.side.value if r.side else None,
-        r.set_index,
-        r.set_count,
-        r.round_index,
-        r.round_count,
-        r.planned_seconds,
-        r.actual_seconds,
-        r.paused_seconds,
-        r.reps_target,
-        r.reps_done,
-        r.outcome.value,
-        r.started_at,
-        r.ended_at,
-        r.progression,
-        time_text(phase.started) if phase.started else None,
-        time_text(phase.ended) if phase.ended else None,
-    )

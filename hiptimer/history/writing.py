@@ -33,7 +33,14 @@ from hiptimer.history.opening import UnusableError, close_quietly, describe_erro
 from hiptimer.history.reading import _POINT_COLUMNS, StoreReading
 from hiptimer.history.records import FallbackStore
 from hiptimer.history.recovery import _held_elsewhere
-from hiptimer.history.schema import PHASE_COLUMNS, parse_time, plan_to_json, time_text
+from hiptimer.history.schema import (
+    PHASE_COLUMNS,
+    PHASE_PLACES,
+    parse_time,
+    phase_row,
+    plan_to_json,
+    time_text,
+)
 
 if TYPE_CHECKING:
     from hiptimer.history.importer import ImportedRun, ImportResult
@@ -107,29 +114,8 @@ class StoreWriting(StoreReading):
             if not self._owns(conn, run_id):
                 return  # taken over: the new driver saves this phase
             conn.execute(
-                f"INSERT OR REPLACE INTO phases ({PHASE_COLUMNS}) VALUES ({', '.join('?' * 20)})",
-                (
-                    run_id,
-                    result.index,
-                    result.label,
-                    result.kind.value,
-                    result.side.value if result.side else None,
-                    result.set_index,
-                    result.set_count,
-                    result.round_index,
-                    result.round_count,
-                    result.planned_seconds,
-                    result.actual_seconds,
-                    result.paused_seconds,
-                    result.reps_target,
-                    result.reps_done,
-                    result.outcome.value,
-                    result.started_at,
-                    result.ended_at,
-                    result.progression,
-                    time_text(started),
-                    time_text(ended),
-                ),
+                f"INSERT OR REPLACE INTO phases ({PHASE_COLUMNS}) VALUES ({PHASE_PLACES})",
+                phase_row(run_id, result, started, ended),
             )
             conn.execute("UPDATE runs SET heartbeat = ? WHERE id = ?", (time_text(ended), run_id))
 
