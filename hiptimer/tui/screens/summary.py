@@ -17,7 +17,7 @@ from hiptimer.tui.history_data import result_cells
 from hiptimer.tui.parts import AppParts
 from hiptimer.tui.text import clock_text
 from hiptimer.tui.widgets.keys_footer import KeysFooter
-from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
+from hiptimer.tui.widgets.steps_table import StepsTable
 
 __all__ = ["SummaryScreen"]
 
@@ -58,7 +58,6 @@ class SummaryScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 20, "-short")
-        self.query_one(StepsTable).narrow = event.size.width < NARROW_WIDTH
 
     def _title(self) -> str:
         name = self.state.plan.session_name
