@@ -31,6 +31,9 @@ class SummaryScreen(Screen[None]):
         state: The run's final state.
     """
 
+    BUTTON_ACTIONS: ClassVar[frozenset[str]] = frozenset({"home"})
+    """The actions with a button (served, the footer leaves them to it)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "home", "Home", id="summary.home", priority=True),
         Binding("escape,h", "home", "Home", id="summary.home_alt", show=False),
