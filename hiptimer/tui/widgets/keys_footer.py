@@ -9,7 +9,7 @@ takes fewer rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from textual import events
@@ -86,10 +86,11 @@ class KeysFooter(Footer):
         if self.served:
             self._served_columns(list(self.query(FooterKey)))
 
-    def _served_columns(self, items: list[FooterKey]) -> None:
+    def _served_columns(self, items: Sequence[Widget]) -> None:
         """As many items side by side as fit whole, at most four: a row of tiles, or a few."""
         width = self.app.size.width
-        widest = max((len(item.key_display) + len(item.description) + 1 for item in items), default=1)
+        keys = [item for item in items if isinstance(item, FooterKey)]
+        widest = max((len(key.key_display) + len(key.description) + 1 for key in keys), default=1)
         fit = max(1, (width + 1) // (widest + 3))  # a column between tiles, a space each side
         self.styles.grid_size_columns = max(1, min(SERVED_COLUMNS, len(items), fit))
 
