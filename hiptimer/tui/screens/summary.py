@@ -51,7 +51,11 @@ class SummaryScreen(Screen[None]):
         yield Label(self._totals(), id="summary-totals")
         yield StepsTable(id="summary-table")
         with Horizontal(id="summary-buttons"):
-            yield Button("Back to home (enter)", id="home-button", variant="primary")
+            # Served (a phone), the button is tapped: no key in its label, as on the home screen.
+            served = cast(AppParts, self.app).served
+            yield Button(
+                "Back to home" if served else "Back to home (enter)", id="home-button", variant="primary"
+            )
         yield KeysFooter()
 
     def on_mount(self) -> None:
