@@ -139,4 +139,9 @@ async def test_on_a_phone_every_button_is_a_thumb_sized_target_inside_the_page(t
         await tap_text(page, "⏎ Details")
         await wait_for_text(page, "esc Back", "Planned")
         await check_buttons(page, [], "detail", DETAIL_FOOTER, labels=[])
+        await tap_text(page, "? Keys")  # the list of keys, closed by a tap: a phone has no escape key
+        await wait_for_text(page, "Keys in a run's detail", "Close")
+        await check_buttons(page, ["Close"], "keys", [], labels=["Close"])
+        await tap_text(page, "Close")
+        await wait_for_text(page, "Keys in a run's detail", gone=True)
     assert (Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3").is_file()

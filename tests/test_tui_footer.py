@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Button
 from textual.widgets._footer import FooterKey
 from tui_kit import FakeClock, follow, make_app, run_screen
 
 from hiptimer.tui.app import HiptimerApp
+from hiptimer.tui.screens.help import HelpScreen
 
 
 async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
@@ -59,3 +61,19 @@ async def test_served_on_a_phone_each_footer_item_is_a_tile_and_the_terminal_kee
             else:  # the terminal's footer: one row, every key
                 assert {"Pause", "Start now", "Skip", "Back", "Keys"} <= set(footer_keys(app))
                 assert {key.region.height for key in keys} == {1}
+
+
+async def test_served_the_list_of_keys_closes_with_a_tap() -> None:
+    app = make_app(FakeClock(), start="strength-for-speed", served=True)
+    async with app.run_test(size=(41, 40)) as pilot:
+        await settle(pilot, app)
+        run = app.screen
+        keys = [key for key in app.screen.query(FooterKey) if key.description == "Keys"]
+        await pilot.click(keys[0])
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        close = app.screen.query_one("#close-button", Button)
+        assert close.region.height >= 3
+        await pilot.click(close)
+        await pilot.pause()
+        assert app.screen is run
