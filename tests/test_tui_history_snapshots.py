@@ -80,3 +80,12 @@ def test_run_detail(app: HiptimerApp, snap_compare: SnapCompare) -> None:
 
 def test_history_narrow(app: HiptimerApp, snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(50, 16), run_before=pressing())
+
+
+@pytest.mark.parametrize("keys", [(), ("enter",)], ids=["history", "detail"])
+def test_on_a_phone_served(tmp_path: Path, keys: tuple[str, ...], snap_compare: SnapCompare) -> None:
+    """Served at a phone's 41 x 40, the footer is rows of tiles a thumb can hit."""
+    cache = tmp_path / "history-cache"
+    cache.mkdir()
+    served = make_app(FakeClock(), store=SqliteStore(history_file(tmp_path / "data", cache)), served=True)
+    assert snap_compare(served, terminal_size=(41, 40), run_before=pressing(*keys))

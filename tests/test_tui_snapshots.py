@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import pytest
 from textual.pilot import Pilot
 from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen
 
@@ -19,6 +20,8 @@ from hiptimer.tui.app import HiptimerApp
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
+PHONE = (41, 40)
+"""The cells a phone held upright gives the served app."""
 HIP_FLEXOR_LEFT_1 = 7
 
 
@@ -47,7 +50,8 @@ def at_hold(clock: FakeClock, *, pause: bool) -> Callable[[Pilot[None]], Awaitab
     return before
 
 
-def test_home(snap_compare: SnapCompare) -> None:
+@pytest.mark.parametrize("served", [False, True], ids=["terminal", "phone"])
+def test_home(snap_compare: SnapCompare, served: bool) -> None:
     clock = FakeClock()
     store = MemoryStore()
     plan = compile_plan(entry("strength-for-speed").session)
@@ -55,12 +59,12 @@ def test_home(snap_compare: SnapCompare) -> None:
     from hiptimer.core.results import RunStatus
 
     store.end_run(run_id, RunStatus.COMPLETED, ended=WALL0 - timedelta(days=2, minutes=-8))
-    app = make_app(clock, store=store)
+    app = make_app(clock, store=store, served=served)
 
     async def before(pilot: Pilot[None]) -> None:
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+    assert snap_compare(app, terminal_size=PHONE if served else SIZE, run_before=before)
 
 
 def test_running_hold(snap_compare: SnapCompare) -> None:
@@ -90,9 +94,10 @@ def test_rep_step(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
-def test_summary(snap_compare: SnapCompare) -> None:
+@pytest.mark.parametrize("served", [False, True], ids=["terminal", "phone"])
+def test_summary(snap_compare: SnapCompare, served: bool) -> None:
     clock = FakeClock()
-    app = make_app(clock, start="hill-sprints")
+    app = make_app(clock, start="hill-sprints", served=served)
 
     async def before(pilot: Pilot[None]) -> None:
         await settle(app, pilot)
@@ -107,4 +112,4 @@ def test_summary(snap_compare: SnapCompare) -> None:
         await pilot.press("q", "y")
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=before)
+    assert snap_compare(app, terminal_size=PHONE if served else SIZE, run_before=before)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Button, Label, Static
 
 __all__ = ["HelpScreen"]
 
@@ -39,6 +40,7 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen #keys { width: 1fr; }
     HelpScreen #close { color: $foreground-muted; margin-top: 1; }
+    HelpScreen #close-button { margin-top: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,7 +56,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as scroll:
             scroll.border_title = self.title_text
             yield Static(self._key_table(), id="keys", markup=False)
-            yield Label("escape or ? closes this", id="close")
+            if getattr(self.app, "served", False):  # a phone has no escape key: a button to tap
+                yield Button("Close", id="close-button", variant="primary")
+            else:
+                yield Label("escape or ? closes this", id="close")
 
     def _key_table(self) -> str:
         rows: list[tuple[str, str]] = []
@@ -64,6 +69,7 @@ class HelpScreen(ModalScreen[None]):
         width = max((len(k) for k, _ in rows), default=0)
         return "\n".join(f"{keys.ljust(width)}  {text}" for keys, text in rows)
 
+    @on(Button.Pressed, "#close-button")
     def action_close(self) -> None:
         """Close the help."""
         self.dismiss(None)

@@ -61,6 +61,9 @@ class HomeScreen(HiptimerScreen):
         offer_resume: Whether to offer an interrupted run once the list has loaded.
     """
 
+    BUTTON_ACTIONS: ClassVar[frozenset[str]] = frozenset({"start"})
+    """The actions with a button (served, the footer leaves them to it)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", id="home.start", priority=True),
         Binding("h", "history", "History", id="home.history", tooltip="past runs and progress"),

@@ -27,7 +27,7 @@ from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.summary import SummaryScreen
 from hiptimer.tui.text import clock_text, next_text, readout, state_word, step_text, where_text
 from hiptimer.tui.widgets.big_digits import fitting_size
-from hiptimer.tui.widgets.keys_footer import KeysFooter
+from hiptimer.tui.widgets.keys_footer import SERVED_ROWS, KeysFooter
 from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
@@ -118,6 +118,11 @@ class RunScreen(HiptimerScreen):
 
     KEYS_TITLE = "Keys during a run"
 
+    BUTTON_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"pause", "resume", "start_now", "done", "rep", "skip"}
+    )
+    """The actions with a button (served, the footer leaves them to it)."""
+
     def __init__(self, controller: RunController) -> None:
         super().__init__()
         self.controller = controller
@@ -183,7 +188,9 @@ class RunScreen(HiptimerScreen):
         for button in self.query(ActionButton):  # labels fill narrow buttons (CSS cannot say 0)
             button.styles.line_pad = 0 if width < NARROW_WIDTH else 1
         size = "-shorter" if height < 20 else "-short" if height < 28 else "tall"
-        left = height - _NEEDED_LINES[size]
+        # Served, the footer is one row of tiles (back, mute, stop, keys: the rest are buttons).
+        footer = SERVED_ROWS - 1 if self.hiptimer.served else 0
+        left = height - _NEEDED_LINES[size] - footer
         fewest, most = _INSTRUCTION_LINES[size]
         # The tallest figures a clock of minutes and seconds can have at this width: lines past
         # them would stay blank, so the instructions take them (a tall, narrow phone).
@@ -194,7 +201,7 @@ class RunScreen(HiptimerScreen):
         box.display = lines > 0
         # Notices, one line each, rise from above the next step: over the instructions, or, with
         # none shown, over the foot of the clock (never over the progress line or the buttons).
-        below = 1 + (1 if width < 40 or height < 14 else 3) + 1 + (0 if lines else 1)
+        below = 1 + footer + (1 if width < 40 or height < 14 else 3) + 1 + (0 if lines else 1)
         self.query_one(ToastRack).styles.margin = (0, 0, below, 0)
         if self._view is not None:
             self._view = None

@@ -15,7 +15,7 @@ from hiptimer.history.records import RunRecord
 from hiptimer.tui.history_data import RunDetail, detail_rows, load_plan, totals_text
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.widgets.keys_footer import KeysFooter
-from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
+from hiptimer.tui.widgets.steps_table import StepsTable
 
 __all__ = ["RunDetailScreen"]
 
@@ -73,7 +73,6 @@ class RunDetailScreen(HiptimerScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 20, "-short")
-        self.query_one(StepsTable).narrow = event.size.width < NARROW_WIDTH
 
     @work(exclusive=True, group="run-detail")
     async def load_plan(self) -> None:

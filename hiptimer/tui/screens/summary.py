@@ -17,7 +17,7 @@ from hiptimer.tui.history_data import result_cells
 from hiptimer.tui.parts import AppParts
 from hiptimer.tui.text import clock_text
 from hiptimer.tui.widgets.keys_footer import KeysFooter
-from hiptimer.tui.widgets.steps_table import NARROW_WIDTH, StepsTable
+from hiptimer.tui.widgets.steps_table import StepsTable
 
 __all__ = ["SummaryScreen"]
 
@@ -30,6 +30,9 @@ class SummaryScreen(Screen[None]):
     Args:
         state: The run's final state.
     """
+
+    BUTTON_ACTIONS: ClassVar[frozenset[str]] = frozenset({"home"})
+    """The actions with a button (served, the footer leaves them to it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "home", "Home", id="summary.home", priority=True),
@@ -48,7 +51,11 @@ class SummaryScreen(Screen[None]):
         yield Label(self._totals(), id="summary-totals")
         yield StepsTable(id="summary-table")
         with Horizontal(id="summary-buttons"):
-            yield Button("Back to home (enter)", id="home-button", variant="primary")
+            # Served (a phone), the button is tapped: no key in its label, as on the home screen.
+            served = cast(AppParts, self.app).served
+            yield Button(
+                "Back to home" if served else "Back to home (enter)", id="home-button", variant="primary"
+            )
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -58,7 +65,6 @@ class SummaryScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.height < 20, "-short")
-        self.query_one(StepsTable).narrow = event.size.width < NARROW_WIDTH
 
     def _title(self) -> str:
         name = self.state.plan.session_name

@@ -1,8 +1,12 @@
 """A run's steps in a table, planned against done: in full, or in four columns on a narrow terminal.
 
-The summary after a run and a past run's detail show the same table; each screen says when it is
-narrow, from its own width. Narrow, the table fits its width: a long step name is shortened in
-the middle, keeping its set and side ("Kneeling hip-… 1/3 L"), rather than scrolling sideways.
+The summary after a run and a past run's detail show the same table. It is narrow when its screen
+is narrower than :data:`NARROW_WIDTH`; the table sees to that itself, on its own resize, which comes
+once the screen's layout has given it its new width (a screen's resize handler runs before that
+layout, when the table still has the width it is leaving). Narrow, the table fits its width: a long
+step name is shortened in the middle, keeping its set and side ("Kneeling hip-… 1/3 L"), rather
+than scrolling sideways. Each column is given its width as it is filled, so a frame painted before
+the table is next idle (when a DataTable measures new rows) shows every cell whole.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.reactive import var
@@ -59,7 +64,7 @@ class StepsTable(DataTable[Text]):
     """
 
     narrow: var[bool] = var(False, init=False)
-    """Whether to show the four narrow columns rather than all seven."""
+    """Whether the four narrow columns show rather than all seven (set from the screen's width)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -72,24 +77,32 @@ class StepsTable(DataTable[Text]):
         self._steps = list(rows)
         self._fill()
 
-    def watch_narrow(self) -> None:
-        self._fill()
+    def on_mount(self) -> None:
+        self.set_reactive(StepsTable.narrow, self.screen.size.width < NARROW_WIDTH)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.narrow and event.size.width != self._fitted_to:
+        # The screen's layout is done: its width and the table's own are the ones to fit.
+        narrow = self.screen.size.width < NARROW_WIDTH
+        if narrow != self.narrow or (narrow and self.size.width != self._fitted_to):
+            self.set_reactive(StepsTable.narrow, narrow)
             self._fill()
 
     def _fill(self) -> None:
+        if self.narrow and not self.size.width:
+            return  # not laid out yet: its first resize fills it, for the width it gets
         row = self.cursor_row
         self.clear(columns=True)
-        self.add_columns(*(NARROW_COLUMNS if self.narrow else COLUMNS))
+        titles = NARROW_COLUMNS if self.narrow else COLUMNS
         rows = [narrow_cells(cells) for cells in self._steps] if self.narrow else self._steps
         if self.narrow:
             self._fitted_to = self.size.width
             width = self._step_width(rows)
             rows = [(fit_step(step, width), *rest) for step, *rest in rows]
-        for key, cells in zip((cells[0] for cells in self._steps), rows, strict=True):
-            self.add_row(*(plain(cell) for cell in cells), key=key)
+        cells = [[plain(cell) for cell in row_cells] for row_cells in rows]
+        for index, title in enumerate(titles):
+            self.add_column(title, width=max([cell_len(title), *(cell[index].cell_len for cell in cells)]))
+        for key, row_cells in zip((row_cells[0] for row_cells in self._steps), cells, strict=True):
+            self.add_row(*row_cells, key=key)
         if self.row_count:
             self.move_cursor(row=min(max(row, 0), self.row_count - 1))
 
