@@ -240,10 +240,12 @@ async def test_a_wake_draws_only_the_widgets_in_the_repainted_band(monkeypatch: 
         await follow(app, clock, clock.now + 3)
         await pilot.pause()
         drawn: list[str] = []
+        heights: list[int] = []
 
         def recorder(original: _RenderLines) -> _RenderLines:
             def render_lines(self: Widget, crop: Region) -> list[Strip]:
                 drawn.append(self.id or type(self).__name__)
+                heights.append(crop.height)
                 return original(self, crop)
 
             return render_lines
@@ -256,3 +258,6 @@ async def test_a_wake_draws_only_the_widgets_in_the_repainted_band(monkeypatch: 
         # instructions, the buttons or the footer, which have no cell in the band.
         assert "readout" in drawn and "progress" in drawn
         assert set(drawn) <= {"readout", "progress", "RunScreen"}, drawn
+        # Only the band's lines: from the digit's first changed line to the progress line.
+        readout = app.screen.query_one(BigReadout)
+        assert max(heights) <= readout.size.height + 1 < 24

@@ -5,7 +5,9 @@ widget at the top of the screen, the whole screen) meets the band for all its li
 widget itself lies elsewhere: every second of a run, the run screen's head, instructions, buttons
 and footer were drawn (from their caches) and thrown away, because only the clock's lines go out.
 :class:`BandCompositor` skips a widget whose visible part does not meet the band. What goes out is
-the same: a skipped widget has no cell inside the band, and only cells inside it are sent.
+the same: a skipped widget has no cell inside the band, and only cells inside it are sent. Of a
+widget that does reach into it, only the band's lines are asked for (the screen's background was
+drawn top to bottom as well).
 """
 
 from __future__ import annotations
@@ -20,19 +22,17 @@ __all__ = ["BandCompositor"]
 
 
 class BandCompositor(Compositor):
-    """Textual's compositor, drawing only the widgets that reach into a partial repaint."""
+    """Textual's compositor, drawing only the widgets, and their lines, in a partial repaint."""
 
     def _get_renders(self, crop: Region | None = None) -> Iterable[tuple[Region, Region, list[Strip]]]:
         if crop is None:
             yield from super()._get_renders(crop)
             return
-        overlaps = crop.overlaps
         for widget, (region, clip) in list(self.visible_widgets.items()):
             visible = region.intersection(clip)
-            if not overlaps(visible):
+            top, bottom = max(visible.y, crop.y), min(visible.bottom, crop.bottom)
+            if bottom <= top or not crop.overlaps(visible):
                 continue
-            if clip.contains_region(region):
-                yield region, clip, widget.render_lines(Region(0, 0, region.width, region.height))
-            else:
-                x, y, width, height = visible
-                yield region, clip, widget.render_lines(Region(x - region.x, y - region.y, width, height))
+            # The widget's visible part on the band's lines alone: where its strips go.
+            band = Region(visible.x, top, visible.width, bottom - top)
+            yield band, band, widget.render_lines(band.translate(-region.offset))
