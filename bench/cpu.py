@@ -11,7 +11,11 @@ with the simpleaudio playback worker writing to ALSA's null device (what a machi
 card runs: one more process). Programs take turns, round after round, so a busy moment on the
 machine hits them alike; the median of the rounds is shown.
 
-Run: python bench/cpu.py [--seconds 45] [--rounds 1] [--only KEY] [--json FILE] [--quick]
+With ``--before DIR`` hiptimer also runs from another checkout of its code (``git worktree add DIR
+COMMIT``; DIR goes first on ``PYTHONPATH``, with this environment's packages), in the same turns:
+a change's cost measured side by side with the code before it.
+
+Run: python bench/cpu.py [--seconds 45] [--rounds 1] [--only KEY] [--before DIR] [--json FILE] [--quick]
 """
 
 from __future__ import annotations
@@ -67,7 +71,9 @@ class Program:
     env: Callable[[Path], dict[str, str]]
 
 
-def _hiptimer_env(audio: str | None, alsa_conf: Path | None = None) -> Callable[[Path], dict[str, str]]:
+def _hiptimer_env(
+    audio: str | None, alsa_conf: Path | None = None, code: Path | None = None
+) -> Callable[[Path], dict[str, str]]:
     def env(folder: Path) -> dict[str, str]:
         out = os.environ | {
             "HIPTIMER_DATA_DIR": str(folder / "data"),
@@ -80,6 +86,8 @@ def _hiptimer_env(audio: str | None, alsa_conf: Path | None = None) -> Callable[
             out["HIPTIMER_AUDIO"] = audio
         if alsa_conf is not None:
             out["ALSA_CONFIG_PATH"] = str(alsa_conf)
+        if code is not None:
+            out["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [os.environ.get("PYTHONPATH")])])
         return out
 
     return env
@@ -110,8 +118,8 @@ def skipped() -> dict[str, str]:
     return {} if _has_simpleaudio() else {"hiptimer-worker": NOT_INSTALLED}
 
 
-def programs(session: Path, hold: int, folder: Path) -> list[Program]:
-    """hiptimer in its audio set-ups, the bare Textual app and termdown (if installed)."""
+def programs(session: Path, hold: int, folder: Path, before: Path | None = None) -> list[Program]:
+    """hiptimer in its audio set-ups (and from ``before``), the bare Textual app and termdown."""
     hiptimer = [str(BIN / "hiptimer"), "run", str(session)]
     out = [
         Program("hiptimer", "hiptimer, audio off", hiptimer, READY_HIPTIMER, _hiptimer_env("off")),
@@ -126,6 +134,16 @@ def programs(session: Path, hold: int, folder: Path) -> list[Program]:
                 hiptimer,
                 READY_HIPTIMER,
                 _hiptimer_env("simpleaudio", alsa),
+            )
+        )
+    if before is not None:
+        out.append(
+            Program(
+                "hiptimer-before",
+                f"hiptimer from {before.name}, audio off",
+                hiptimer,
+                READY_HIPTIMER,
+                _hiptimer_env("off", code=before),
             )
         )
     out.append(
@@ -168,8 +186,15 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         action="append",
         metavar="KEY",
-        help="measure only these (hiptimer, hiptimer-default, hiptimer-worker, bare, termdown); "
+        help="measure only these (hiptimer, hiptimer-default, hiptimer-worker, hiptimer-before, bare, "
+        "termdown); "
         "may be repeated",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="DIR",
+        help="also run hiptimer from the checkout in DIR (the code before a change), audio off",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE")
     args = parser.parse_args(argv)
@@ -183,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(tmp)
         session = base / "bench-hold.toml"
         session.write_text(HOLD_SESSION.format(seconds=hold))
-        progs = programs(session, hold, base)
+        progs = programs(session, hold, base, args.before.resolve() if args.before else None)
         if args.quick:  # one hiptimer set-up is enough to know the script works
-            progs = [p for p in progs if p.key in ("hiptimer", "bare", "termdown")]
+            progs = [p for p in progs if p.key in ("hiptimer", "hiptimer-before", "bare", "termdown")]
         if args.only:
             progs = [p for p in progs if p.key in args.only]
         results: dict[str, list[Usage]] = {p.key: [] for p in progs}
@@ -220,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         pss_all = [u.pss_kib for u in got if u.pss_kib is not None]
         pss = statistics.median(pss_all) / 1024 if pss_all else None
         notice = _audio_notice(got[-1].shown) if prog.key.startswith("hiptimer") else None
-        name = prog.name + (f" ({notice})" if notice and prog.key != "hiptimer" else "")
+        name = prog.name + (
+            f" ({notice})" if notice and prog.key not in ("hiptimer", "hiptimer-before") else ""
+        )
         spread = min(u.cpu_per_minute for u in got), max(u.cpu_per_minute for u in got)
         figures[prog.key] = {
             "name": name,
@@ -242,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'hiptimer, simpleaudio worker':44} {why}  ({key} not measured)")
     termdown = figures.get("termdown")
     if termdown:
-        for key in ("hiptimer", "hiptimer-default", "hiptimer-worker", "bare"):
+        for key in ("hiptimer", "hiptimer-default", "hiptimer-worker", "hiptimer-before", "bare"):
             if key in figures and float(termdown["cpu_s_per_min"] or 0) > 0:
                 ratio = float(figures[key]["cpu_s_per_min"] or 0) / float(termdown["cpu_s_per_min"] or 1)
                 met = "met" if ratio <= GOAL_RATIO else "not met"
@@ -254,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{key} / termdown, resident memory: {ratio:.2f}")
     else:
         print("termdown not measured: pip install termdown (make bench does)")
+    if "hiptimer" in figures and "hiptimer-before" in figures:
+        now, then = (float(figures[k]["cpu_s_per_min"] or 0) for k in ("hiptimer", "hiptimer-before"))
+        if then > 0:
+            print(f"hiptimer / hiptimer from {args.before}, CPU: {now / then:.2f}")
     if args.json:
         args.json.write_text(
             json.dumps(

@@ -121,3 +121,17 @@ def test_without_simpleaudio_the_audio_worker_cpu_figure_says_so(
     assert figures["skipped"] == {"hiptimer-worker": "simpleaudio: not installed"}
     table = run_all.overview({"cpu.py": done.stdout}, {"cpu.py": figures})
     assert re.search(r"^CPU s/min, 60 s hold, audio worker\s+simpleaudio: not installed", table, re.M), table
+
+
+def test_cpu_runs_hiptimer_from_another_checkout_in_the_same_turns(tmp_path: Path) -> None:
+    from bench import cpu
+
+    old = tmp_path / "before"
+    progs = {p.key: p for p in cpu.programs(tmp_path / "hold.toml", 60, tmp_path, before=old)}
+    before, now = progs["hiptimer-before"], progs["hiptimer"]
+    assert before.argv == now.argv  # the same command and session, the other code first on the path
+    env = before.env(tmp_path)
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == str(old)
+    assert env["HIPTIMER_AUDIO"] == "off"
+    assert str(old) not in now.env(tmp_path).get("PYTHONPATH", "")
+    assert "hiptimer-before" not in {p.key for p in cpu.programs(tmp_path / "hold.toml", 60, tmp_path)}

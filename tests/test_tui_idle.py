@@ -9,14 +9,15 @@ not laid out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Self
+from typing import Any, Self
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Label
 from tui_kit import FakeClock, follow, make_app, run_screen
@@ -25,6 +26,7 @@ from hiptimer.core.engine import Event
 from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.run import RunScreen
 from hiptimer.tui.widgets.big_digits import DigitSize, glyph_lines, text_width
+from hiptimer.tui.widgets.own_lines import OwnLines
 from hiptimer.tui.widgets.progress_line import ProgressLine
 from hiptimer.tui.widgets.quiet import set_text
 from hiptimer.tui.widgets.readout import BigReadout
@@ -194,3 +196,68 @@ async def test_a_hidden_text_changes_without_a_layout_and_shows_when_displayed()
         await pilot.pause()
         assert str(hidden.content) == "0:41"
         assert hidden.size.width == 4
+
+
+async def test_the_clock_hands_out_the_lines_textual_would_draw_for_it() -> None:
+    clock = FakeClock()
+    app = make_app(clock, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _in_the_hold(pilot, app)
+        await follow(app, clock, clock.now + 3)
+        await pilot.pause()
+        for widget in (screen.query_one(BigReadout), screen.query_one(ProgressLine)):
+            width, height = widget.size
+            for crop in (Region(0, 0, width, height), Region(3, 1, width - 10, height - 1)):
+                own = widget.render_lines(crop)
+                styled = Widget.render_lines(widget, crop)  # through Textual's styles cache
+                assert [list(strip) for strip in own] == [list(strip) for strip in styled]
+
+
+async def test_a_clock_with_a_border_goes_through_textuals_styles() -> None:
+    class Boxed(App[None]):
+        CSS = "ProgressLine { border: round red; height: 3; padding: 0 1; }"
+
+        def compose(self) -> ComposeResult:
+            yield ProgressLine(id="progress")
+
+    app = Boxed()
+    async with app.run_test(size=(40, 5)) as pilot:
+        line = app.query_one(ProgressLine)
+        line.show(0.5, "1:00 left")
+        await pilot.pause()
+        text = [strip.text for strip in line.render_lines(Region(0, 0, 40, 3))]
+        assert text[0].startswith("╭") and text[1].startswith("│ ") and "50%" in text[1]
+
+
+_RenderLines = Callable[[Any, Region], list[Strip]]
+
+
+async def test_a_wake_draws_only_the_widgets_in_the_repainted_band(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock()
+    app = make_app(clock, start="pre-run-hips")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _in_the_hold(pilot, app)
+        await follow(app, clock, clock.now + 3)
+        await pilot.pause()
+        drawn: list[str] = []
+        heights: list[int] = []
+
+        def recorder(original: _RenderLines) -> _RenderLines:
+            def render_lines(self: Widget, crop: Region) -> list[Strip]:
+                drawn.append(self.id or type(self).__name__)
+                heights.append(crop.height)
+                return original(self, crop)
+
+            return render_lines
+
+        monkeypatch.setattr(Widget, "render_lines", recorder(Widget.render_lines))
+        monkeypatch.setattr(OwnLines, "render_lines", recorder(OwnLines.render_lines))
+        await follow(app, clock, clock.now + 1)
+        await pilot.pause()
+        # The clock, the progress line and the screen's background under them: not the head, the
+        # instructions, the buttons or the footer, which have no cell in the band.
+        assert "readout" in drawn and "progress" in drawn
+        assert set(drawn) <= {"readout", "progress", "RunScreen"}, drawn
+        # Only the band's lines: from the digit's first changed line to the progress line.
+        readout = app.screen.query_one(BigReadout)
+        assert max(heights) <= readout.size.height + 1 < 24

@@ -21,6 +21,7 @@ from textual.widgets._toast import ToastRack
 
 from hiptimer.core.engine import Event, RunState, Status
 from hiptimer.core.plan import PhaseKind, Side
+from hiptimer.tui.band_compositor import BandCompositor
 from hiptimer.tui.run_control import RunController
 from hiptimer.tui.screens.base import HiptimerScreen
 from hiptimer.tui.screens.confirm import ConfirmScreen
@@ -125,6 +126,8 @@ class RunScreen(HiptimerScreen):
 
     def __init__(self, controller: RunController) -> None:
         super().__init__()
+        # Each second repaints the clock's lines alone: only the widgets under them are drawn.
+        self._compositor = BandCompositor()
         self.controller = controller
         self._wake: asyncio.TimerHandle | None = None
         self.armed_for: float | None = None

@@ -14,7 +14,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
-from textual.widget import Widget
+
+from hiptimer.tui.widgets.own_lines import OwnLines
 
 __all__ = ["ProgressLine", "bar_cells"]
 
@@ -37,7 +38,7 @@ def bar_cells(fraction: float, width: int) -> tuple[str, str]:
     return filled, empty
 
 
-class ProgressLine(Widget):
+class ProgressLine(OwnLines):
     """A progress bar across the line, then the percentage and a text ("9:48 left") at the right."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"progress--bar", "progress--complete"}
@@ -98,9 +99,8 @@ class ProgressLine(Widget):
     def _tail(self) -> str:
         return f"{self.percentage}%".rjust(5) + (f" {self.text}" if self.text else "")
 
-    def render_line(self, y: int) -> Strip:
+    def line_at(self, y: int, width: int, height: int) -> Strip:
         """The bar, the percentage and the text."""
-        width = self.size.width
         if y != 0:
             return Strip.blank(width, self.rich_style)
         strip = self._strip

@@ -16,9 +16,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 from hiptimer.tui.widgets.big_digits import DigitSize, fitting_size, glyph_lines, render, text_width
+from hiptimer.tui.widgets.own_lines import OwnLines
 
 __all__ = ["BigReadout"]
 
@@ -31,7 +31,7 @@ class _Layout(NamedTuple):
     left: int
 
 
-class BigReadout(Widget):
+class BigReadout(OwnLines):
     """A value in figures as large as fit, with a caption under it, centred.
 
     The figures are as tall as the widget allows, less the caption's line, and no wider than it;
@@ -95,7 +95,13 @@ class BigReadout(Widget):
             if changed:  # (none: nothing drawn differs, and refresh() alone would repaint it all)
                 self.refresh(*changed)
             self.value = value
-            self._lines = None
+            # Lines outside the changed regions look as they did: they are kept.
+            lines = self._lines
+            if lines is not None:
+                for region in changed:
+                    for y in region.line_range:
+                        if 0 <= y < len(lines):
+                            lines[y] = None
         if caption != self.caption:
             self.caption = caption
             self._lines = None
@@ -132,9 +138,8 @@ class BigReadout(Widget):
         self._lines = None
         self._styles = None
 
-    def render_line(self, y: int) -> Strip:
+    def line_at(self, y: int, width: int, height: int) -> Strip:
         """One line of the value or the caption (drawn when first asked for, then kept)."""
-        width, height = self.size
         lines = self._lines
         if lines is None or len(lines) != height or self._width != width:
             self._lines = lines = [None] * height
