@@ -137,7 +137,7 @@ def run_import(
     from hiptimer.export.fit_activity import ActivityError, read_activity
     from hiptimer.export.fit_workout import MissingLibraryError
     from hiptimer.history.store import HistoryNotWritableError, definition_hash, open_store
-    from hiptimer.history.watch import ImportedRun, find_import, save_imported_run
+    from hiptimer.history.watch import WatchRun, find_import, save_imported_run
     from hiptimer.locations import history_db_path
 
     path = Path(args.activity).expanduser()
@@ -176,7 +176,7 @@ def run_import(
         store, _ = open_store()
     if store.in_memory:
         return _fail(f"{path} was not imported: {store.notice or 'the history cannot be written'}")
-    run = ImportedRun(
+    run = WatchRun(
         plan=plan,
         definition_hash=definition_hash(session),
         status=matched.status,

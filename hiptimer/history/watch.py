@@ -19,11 +19,11 @@ from hiptimer.history.records import SavedPhase
 from hiptimer.history.schema import PHASE_COLUMNS, PHASE_PLACES, phase_row, plan_to_json, time_text
 from hiptimer.history.store import SqliteStore
 
-__all__ = ["ImportedRun", "WatchImport", "find_import", "save_imported_run", "watch_imports"]
+__all__ = ["WatchImport", "WatchRun", "find_import", "save_imported_run", "watch_imports"]
 
 
 @dataclass(frozen=True, slots=True)
-class ImportedRun:
+class WatchRun:
     """A run read from an activity file, ready to be saved."""
 
     plan: Plan
@@ -48,7 +48,7 @@ class WatchImport:
     """When it was imported (UTC ISO 8601 text)."""
 
 
-def save_imported_run(store: SqliteStore, run: ImportedRun, *, now: datetime) -> int | None:
+def save_imported_run(store: SqliteStore, run: WatchRun, *, now: datetime) -> int | None:
     """Save ``run`` and its mark in one transaction; return its id, or None if the file was imported before.
 
     Raises:
