@@ -115,6 +115,38 @@ environment:
 """
 
 
+def _columns() -> int:
+    """The terminal's width, as :func:`shutil.get_terminal_size` tells it (``COLUMNS`` first)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without importing shutil.
+
+    argparse makes a formatter for every option it adds and sizes it with shutil, whose import
+    (bz2, lzma) costs a command more than parsing its arguments: the width is the same from os.
+    """
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        width = _columns() - 2 if width is None else width  # argparse leaves 2 columns too
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _RawDescriptionFormatter(argparse.RawDescriptionHelpFormatter, _HelpFormatter):
+    """:class:`argparse.RawDescriptionHelpFormatter`, sized as :class:`_HelpFormatter` is."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Command:
     """A subcommand: its name, one line of help, what it runs and the arguments it takes."""
@@ -137,7 +169,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Guided hip routines and hill repeats for runners, in the terminal. "
         "Without a command, starts the app.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_RawDescriptionFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hiptimer {__version__}")
     parser.add_argument(
@@ -148,7 +180,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for command in _COMMANDS:
         if only is not None and command.name != only:
             continue
-        sub = commands.add_parser(command.name, help=command.help, description=command.help)
+        sub = commands.add_parser(
+            command.name, help=command.help, description=command.help, formatter_class=_HelpFormatter
+        )
         if command.arguments is not None:
             command.arguments(sub)
         sub.set_defaults(run=command.run)
