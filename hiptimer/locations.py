@@ -17,8 +17,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 __all__ = ["cache_dir", "config_dir", "data_dir", "history_db_path", "user_sessions_dir", "user_sounds_dir"]
 
 APP_NAME = "hiptimer"
@@ -29,19 +27,31 @@ def _from_env(name: str) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def _platform_dir(kind: str) -> Path:
+    """The platform's user folder of ``kind`` (data, config, cache) for hiptimer."""
+    import platformdirs  # late: a variable naming the folder needs none of it (tempfile, shutil)
+
+    where = {
+        "data": platformdirs.user_data_dir,
+        "config": platformdirs.user_config_dir,
+        "cache": platformdirs.user_cache_dir,
+    }[kind]
+    return Path(where(APP_NAME, appauthor=False))
+
+
 def data_dir() -> Path:
     """The folder for history: ``HIPTIMER_DATA_DIR``, or the platform's user data dir."""
-    return _from_env("HIPTIMER_DATA_DIR") or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _from_env("HIPTIMER_DATA_DIR") or _platform_dir("data")
 
 
 def config_dir() -> Path:
     """The folder for settings: ``HIPTIMER_CONFIG_DIR``, or the platform's user config dir."""
-    return _from_env("HIPTIMER_CONFIG_DIR") or Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return _from_env("HIPTIMER_CONFIG_DIR") or _platform_dir("config")
 
 
 def cache_dir() -> Path:
     """The folder for things that can be made again: ``HIPTIMER_CACHE_DIR``, or the user cache dir."""
-    return _from_env("HIPTIMER_CACHE_DIR") or Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _from_env("HIPTIMER_CACHE_DIR") or _platform_dir("cache")
 
 
 def user_sessions_dir() -> Path:
