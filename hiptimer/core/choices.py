@@ -1,8 +1,10 @@
-"""The fixed choices of a session file that the compiled plan carries on: sides, voice, effort.
+"""The fixed choices of a session file that the compiled plan carries on: sides, voice, effort;
+and what a phase is and which leg it works.
 
-They live apart from :mod:`hiptimer.core.model` (which re-exports them) so that the plan, the engine
-and the history can name them without loading pydantic and the session schema: ``hiptimer
-history`` reads the history file and never validates a session.
+They live apart from :mod:`hiptimer.core.model` and :mod:`hiptimer.core.plan` (which re-export
+them) so that the engine and the history can name them without loading pydantic and the session
+schema, or the plan's compiler: ``hiptimer history`` reads the history file and never validates a
+session nor rebuilds a plan.
 
 This module is part of the pure core: it imports nothing but the standard library.
 """
@@ -11,7 +13,30 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Effort", "Sides", "Voice"]
+__all__ = ["Effort", "PhaseKind", "Side", "Sides", "Voice"]
+
+
+class PhaseKind(StrEnum):
+    """What the runner is doing in a phase."""
+
+    HOLD = "hold"
+    REPS = "reps"
+    WORK = "work"
+    REST = "rest"
+    OPEN = "open"
+    SWITCH = "switch"
+
+    @property
+    def is_effort(self) -> bool:
+        """Work of some kind (as opposed to rest or changing sides)."""
+        return self not in (PhaseKind.REST, PhaseKind.SWITCH)
+
+
+class Side(StrEnum):
+    """Which leg a one-sided phase works."""
+
+    LEFT = "left"
+    RIGHT = "right"
 
 
 class Sides(StrEnum):

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from hiptimer.core.choices import Effort, Sides, Voice
+from hiptimer.core.choices import Effort, PhaseKind, Side, Sides, Voice
 
 if TYPE_CHECKING:  # a plan is read without the session schema (and pydantic) by the history
     from hiptimer.core.model import HoldStep, OpenStep, RepsStep, Session, Step, WorkStep
@@ -40,29 +39,6 @@ MAX_PHASES = 10_000
 
 MAX_SECONDS = 24 * 3600
 """The longest a plan may last, get-ready countdown and estimates included."""
-
-
-class PhaseKind(StrEnum):
-    """What the runner is doing in a phase."""
-
-    HOLD = "hold"
-    REPS = "reps"
-    WORK = "work"
-    REST = "rest"
-    OPEN = "open"
-    SWITCH = "switch"
-
-    @property
-    def is_effort(self) -> bool:
-        """Work of some kind (as opposed to rest or changing sides)."""
-        return self not in (PhaseKind.REST, PhaseKind.SWITCH)
-
-
-class Side(StrEnum):
-    """Which leg a one-sided phase works."""
-
-    LEFT = "left"
-    RIGHT = "right"
 
 
 @dataclass(frozen=True, slots=True)

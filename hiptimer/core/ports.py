@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hiptimer.core.cues import CuePlayer
-from hiptimer.core.live import LivePosition
-from hiptimer.core.plan import Plan
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+
+if TYPE_CHECKING:  # annotations only: the history reads runs without the plan and the cues
+    from hiptimer.core.cues import CuePlayer
+    from hiptimer.core.live import LivePosition
+    from hiptimer.core.plan import Plan
 
 __all__ = [
     "Clock",
@@ -29,6 +31,16 @@ __all__ = [
 
 Clock = Callable[[], float]
 """Seconds on a monotonic clock."""
+
+
+def __getattr__(name: str) -> object:
+    """:class:`~hiptimer.core.cues.CuePlayer`, re-exported on first use: the history's readers
+    import this module for its runs and need no cue vocabulary."""
+    if name == "CuePlayer":
+        from hiptimer.core.cues import CuePlayer  # late: see above
+
+        return CuePlayer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, slots=True)

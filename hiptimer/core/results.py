@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from hiptimer.core.cues import CueRequest
-from hiptimer.core.plan import Phase, PhaseKind, Side
+if TYPE_CHECKING:  # annotations only: the history reads results without the plan and the cues
+    from hiptimer.core.choices import PhaseKind, Side
+    from hiptimer.core.cues import CueRequest
+    from hiptimer.core.plan import Phase
 
 __all__ = [
     "Effect",

@@ -14,10 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from hiptimer.core.live import LivePosition
-from hiptimer.core.plan import Plan
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.core.results import Outcome, RunStatus
 from hiptimer.history.format import write_json
@@ -34,6 +32,9 @@ from hiptimer.history.schema import (
     targets_from_json,
     time_text,
 )
+
+if TYPE_CHECKING:  # an annotation: a run's plan is rebuilt (and the plan module loaded) only on demand
+    from hiptimer.core.plan import Plan
 
 __all__ = ["StoreReading"]
 
@@ -211,6 +212,8 @@ class StoreReading(StoreRecovery):
         left = next((i for i in range(int(row["phase_count"])) if i not in done), None)
         if left is None:
             return None
+        from hiptimer.core.live import LivePosition  # late: only a resume point reads where its run was
+
         return ResumePoint(
             int(row["id"]),
             str(row["session_id"]),

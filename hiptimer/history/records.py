@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from hiptimer.core.live import LivePosition
-from hiptimer.core.plan import Plan
 from hiptimer.core.ports import MemoryStore, RunStore, StoredRun
 from hiptimer.core.results import PhaseResult, RunStatus
 
-if TYPE_CHECKING:  # the history is read without the session schema (and pydantic)
+if TYPE_CHECKING:  # the history is read without the session schema (and pydantic), nor the plan
+    from hiptimer.core.live import LivePosition
     from hiptimer.core.model import Session
+    from hiptimer.core.plan import Plan
 
 __all__ = [
     "FallbackStore",

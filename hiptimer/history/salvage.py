@@ -13,7 +13,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from hiptimer.core.plan import PhaseKind, Side
+from hiptimer.core.choices import PhaseKind, Side
 from hiptimer.core.results import Outcome
 from hiptimer.history.private import create_private_file
 from hiptimer.history.schema import SCHEMA_VERSION, migrate, parse_time, plan_from_json

@@ -32,13 +32,15 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hiptimer.core.choices import Voice
-from hiptimer.core.plan import Phase, PhaseKind, Plan, Side
+from hiptimer.core.choices import PhaseKind, Side, Voice
 from hiptimer.core.ports import StoredRun
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
 from hiptimer.history.records import RunRecord, SavedPhase
+
+if TYPE_CHECKING:  # loaded where a plan is rebuilt or stored: reading runs needs neither
+    from hiptimer.core.plan import Phase, Plan
 
 __all__ = [
     "MIGRATIONS",
@@ -208,6 +210,8 @@ def plan_to_json(plan: Plan) -> str:
 
 def plan_from_json(text: str) -> Plan:
     """The plan stored by :func:`plan_to_json`."""
+    from hiptimer.core.plan import Plan  # late: only a resumed or salvaged run rebuilds its plan
+
     doc = json.loads(text)
     phases = tuple(_phase(p) for p in doc["phases"])
     targets: Mapping[str, float] = {str(k): float(v) for k, v in doc.get("targets", {}).items()}
@@ -222,6 +226,8 @@ def plan_from_json(text: str) -> Plan:
 
 
 def _phase(doc: dict[str, Any]) -> Phase:
+    from hiptimer.core.plan import Phase  # late: see plan_from_json
+
     fields = dict(doc)
     fields["kind"] = PhaseKind(fields["kind"])
     fields["side"] = Side(fields["side"]) if fields.get("side") else None

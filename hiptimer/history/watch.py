@@ -12,12 +12,15 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from hiptimer.core.plan import Plan
 from hiptimer.core.results import RunStatus
 from hiptimer.history.records import SavedPhase
 from hiptimer.history.schema import PHASE_COLUMNS, PHASE_PLACES, phase_row, plan_to_json, time_text
 from hiptimer.history.store import SqliteStore
+
+if TYPE_CHECKING:  # an annotation: ``hiptimer history`` marks watch runs without the plan's compiler
+    from hiptimer.core.plan import Plan
 
 __all__ = ["WatchImport", "WatchRun", "find_import", "save_imported_run", "watch_imports"]
 

@@ -25,9 +25,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from hiptimer.core.live import LivePosition
-from hiptimer.core.plan import Plan
-from hiptimer.core.ports import ResumePoint
 from hiptimer.core.results import PhaseResult, RunStatus
 from hiptimer.history.opening import UnusableError, close_quietly, describe_error, open_database
 from hiptimer.history.reading import _POINT_COLUMNS, StoreReading
@@ -42,7 +39,10 @@ from hiptimer.history.schema import (
     time_text,
 )
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: a reading command never loads the plan's compiler
+    from hiptimer.core.live import LivePosition
+    from hiptimer.core.plan import Plan
+    from hiptimer.core.ports import ResumePoint
     from hiptimer.history.importer import ImportedRun, ImportResult
 
 __all__ = ["HistoryNotWritableError", "StoreWriting"]
