@@ -7,8 +7,9 @@ them, the audio edge plays :class:`PlayCue` requests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from hiptimer.core.outcomes import Outcome, RunStatus
 
 if TYPE_CHECKING:  # annotations only: the history reads results without the plan and the cues
     from hiptimer.core.choices import PhaseKind, Side
@@ -25,33 +26,6 @@ __all__ = [
     "RunFinished",
     "RunStatus",
 ]
-
-
-class Outcome(StrEnum):
-    """How a phase ended."""
-
-    COMPLETED = "completed"
-    """Ran its full time, reached its rep target, or the runner said done on an open step."""
-    ENDED_EARLY = "ended-early"
-    """A work interval ended by *done* before its planned time (inside a "5-10 s" range, say)."""
-    SKIPPED = "skipped"
-    """The runner skipped the rest of it."""
-    ABORTED = "aborted"
-    """The run was stopped during it."""
-
-    @property
-    def done(self) -> bool:
-        """Whether the phase counts as done in full (for progression)."""
-        return self in (Outcome.COMPLETED, Outcome.ENDED_EARLY)
-
-
-class RunStatus(StrEnum):
-    """How a run ended (``running`` while it goes on)."""
-
-    RUNNING = "running"
-    COMPLETED = "completed"
-    ABORTED = "aborted"
-    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,9 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hiptimer.history.layout import SCHEMA_VERSION, migrate
 from hiptimer.history.private import create_private_file, make_private_folder
-from hiptimer.history.salvage import copy_readable_runs
-from hiptimer.history.schema import SCHEMA_VERSION, migrate
 
 if TYPE_CHECKING:  # shutil and tempfile only for a read-only copy: every start would load them
     import tempfile
@@ -372,6 +371,8 @@ def replace_damaged(path: Path, now: datetime) -> tuple[Path, int]:
     Raises:
         UnusableError: The damaged file cannot be moved aside.
     """
+    from hiptimer.history.salvage import copy_readable_runs  # late: only a damaged file is salvaged
+
     fresh = path.with_name(f"{path.name}.recovering")
     for leftover in (fresh, Path(f"{fresh}-journal")):  # an earlier attempt that was cut short
         with contextlib.suppress(FileNotFoundError):

@@ -30,12 +30,10 @@ Storage that cannot be used
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from datetime import datetime
 
-from hiptimer.core.results import RunStatus
 from hiptimer.history.connection import StoreConnection
+from hiptimer.history.liveness import HEARTBEAT_SECONDS, STALE_AFTER_SECONDS, STALE_COLUMNS, stale_end
 from hiptimer.history.opening import (
     UnusableError,
     close_quietly,
@@ -44,18 +42,8 @@ from hiptimer.history.opening import (
     open_read_only,
     replace_damaged,
 )
-from hiptimer.history.schema import parse_time
 
 __all__ = ["HEARTBEAT_SECONDS", "STALE_AFTER_SECONDS", "StoreRecovery"]
-
-HEARTBEAT_SECONDS = 15.0
-"""The app touches an open run at least this often (see :meth:`SqliteStore.touch_run`)."""
-
-STALE_AFTER_SECONDS = 120.0
-"""A running run whose heartbeat is older than this is not held by anyone, whatever its pid."""
-
-_OPEN_OWNERS: set[object] = set()
-"""The owners of the stores open in this process (another one's run is held while it is open)."""
 
 
 class StoreRecovery(StoreConnection):
@@ -146,25 +134,15 @@ class StoreRecovery(StoreConnection):
         phase was).
         """
         now = self._clock()
-        rows = conn.execute(
-            "SELECT id, pid, owner, heartbeat, started, phase_count,"
-            " (SELECT count(*) FROM phases WHERE run_id = runs.id) AS saved,"
-            " (SELECT outcome FROM phases WHERE run_id = runs.id"
-            "  ORDER BY phase_index DESC LIMIT 1) AS last"
-            " FROM runs WHERE status = 'running'"
-        ).fetchall()
+        rows = conn.execute(f"SELECT {STALE_COLUMNS} FROM runs WHERE status = 'running'").fetchall()
         stale = []
         for row in rows:
             run_id = int(row["id"])
             if self._state.shadow.holds(run_id):
                 continue  # ours, and going on
-            beat = parse_time(row["heartbeat"] or row["started"])
-            if _held_elsewhere(row["pid"], beat, now, owner=row["owner"], mine=self.owner):
-                continue
-            status = RunStatus.INTERRUPTED
-            if row["saved"] >= row["phase_count"] > 0:
-                status = RunStatus.ABORTED if row["last"] == "aborted" else RunStatus.COMPLETED
-            stale.append((status.value, row["heartbeat"] or row["started"], run_id))
+            end = stale_end(row, now, mine=self.owner)
+            if end is not None:
+                stale.append((end[0].value, end[1], run_id))
         return stale
 
     def _recover(self) -> None:
@@ -183,32 +161,3 @@ class StoreRecovery(StoreConnection):
             if isinstance(exc, sqlite3.IntegrityError):
                 raise
             self._stop_writing(f"writing {self.path} failed ({describe_error(exc)})")
-
-
-def _held_elsewhere(
-    pid: object, heartbeat: datetime, now: datetime, *, owner: object = None, mine: str = ""
-) -> bool:
-    """Whether a live app other than this store holds a run with this pid, heartbeat and owner.
-
-    Another store in this same process (two apps on one history, as in tests) holds it while its
-    heartbeat is fresh.
-    """
-    if owner is not None and owner == mine:
-        return False
-    if (now - heartbeat).total_seconds() > STALE_AFTER_SECONDS:
-        return False
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    if pid == os.getpid():
-        return owner in _OPEN_OWNERS
-    if os.name == "nt":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, under another user
-    except OSError:
-        return False
-    return True

@@ -29,6 +29,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from hiptimer.history.liveness import HEARTBEAT_SECONDS, OPEN_OWNERS, STALE_AFTER_SECONDS
 from hiptimer.history.opening import UnusableError, open_database, open_read_only
 from hiptimer.history.records import (
     FallbackStore,
@@ -38,7 +39,6 @@ from hiptimer.history.records import (
     definition_hash,
     recent_runs,
 )
-from hiptimer.history.recovery import _OPEN_OWNERS, HEARTBEAT_SECONDS, STALE_AFTER_SECONDS
 from hiptimer.history.writing import HistoryNotWritableError, StoreWriting
 
 __all__ = [
@@ -89,7 +89,7 @@ class SqliteStore(StoreWriting):
             self._state.read_only = None
             self._state.conn = None
             self._state.opened = False
-            _OPEN_OWNERS.discard(self.owner)
+            OPEN_OWNERS.discard(self.owner)
 
     def _ready(self) -> None:
         if self._state.opened:
@@ -98,7 +98,7 @@ class SqliteStore(StoreWriting):
         if self._reading:
             self._open_for_reading()
             return
-        _OPEN_OWNERS.add(self.owner)
+        OPEN_OWNERS.add(self.owner)
         try:
             self._state.conn, moved = open_database(self.path, clock=self._clock, verify=self._verify)
         except UnusableError as why:

@@ -26,10 +26,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from hiptimer.core.results import PhaseResult, RunStatus
+from hiptimer.history.liveness import held_elsewhere
 from hiptimer.history.opening import UnusableError, close_quietly, describe_error, open_database
 from hiptimer.history.reading import _POINT_COLUMNS, StoreReading
 from hiptimer.history.records import FallbackStore
-from hiptimer.history.recovery import _held_elsewhere
 from hiptimer.history.schema import (
     PHASE_COLUMNS,
     PHASE_PLACES,
@@ -168,7 +168,7 @@ class StoreWriting(StoreReading):
                 if mine or (row["owner"] is None and self._state.shadow.holds(int(row["id"]))):
                     continue
                 beat = parse_time(row["heartbeat"] or row["started"])
-                if _held_elsewhere(row["pid"], beat, now, owner=row["owner"], mine=self.owner):
+                if held_elsewhere(row["pid"], beat, now, owner=row["owner"], mine=self.owner):
                     return self._point(conn, row)
             return None
 
