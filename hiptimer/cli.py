@@ -15,8 +15,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hiptimer import __version__
 from hiptimer.core.printable import escape, table_lines
@@ -32,8 +31,11 @@ if TYPE_CHECKING:  # imported where they are used, so a command loads only what 
 __all__ = ["CliHooks", "SessionStatus", "build_parser", "main"]
 
 
-@dataclass(frozen=True, slots=True)
-class SessionStatus:
+# The small records here are NamedTuples, not dataclasses: importing dataclasses (and inspect with
+# it) costs a command such as ``history`` more than parsing its arguments.
+
+
+class SessionStatus(NamedTuple):
     """What the history says about a session, as shown by ``hiptimer list``."""
 
     last_done: str = "-"
@@ -60,8 +62,7 @@ def _load_catalog() -> Catalog:
     return load_catalog()
 
 
-@dataclass(frozen=True, slots=True)
-class CliHooks:
+class CliHooks(NamedTuple):
     """What the commands need from the rest of hiptimer, handed in so tests can replace it.
 
     Attributes:
@@ -147,8 +148,7 @@ class _RawDescriptionFormatter(argparse.RawDescriptionHelpFormatter, _HelpFormat
     """:class:`argparse.RawDescriptionHelpFormatter`, sized as :class:`_HelpFormatter` is."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Command:
+class _Command(NamedTuple):
     """A subcommand: its name, one line of help, what it runs and the arguments it takes."""
 
     name: str
