@@ -62,6 +62,56 @@ def test_a_command_imports_only_what_it_uses(argv: list[str], allowed: set[str],
     assert loaded <= allowed, f"hiptimer {' '.join(argv)} imported {sorted(loaded - allowed)}"
 
 
+_FULL_PROBE = """
+import io, json, sys
+from contextlib import redirect_stdout
+from hiptimer.cli import main
+with redirect_stdout(io.StringIO()) as shown:
+    code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "out": shown.getvalue(), "modules": sorted(sys.modules)}, out)
+"""
+
+HISTORY_NEEDS_NONE_OF = {
+    "dataclasses",  # and inspect with it: more than the command's own work
+    "inspect",
+    "shutil",
+    "secrets",
+    "tempfile",
+    "platformdirs",  # HIPTIMER_DATA_DIR names the folder
+    "pydantic",
+    "textual",
+    "hiptimer.core.plan",
+    "hiptimer.core.cues",
+    "hiptimer.core.results",
+    "hiptimer.history.records",
+    "hiptimer.history.store",
+}
+"""What ``hiptimer history``'s table loads nothing of: it reads the runs' sums, not the runs."""
+
+
+def test_the_history_table_reads_without_the_store_and_the_runs_classes(tmp_path: Path) -> None:
+    from store_kit import MONDAY, builtin, play
+
+    store, _ = open_store(Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3")
+    play(store, builtin("hill-sprints"), started=MONDAY)
+    store.close()
+    report = tmp_path / "imported.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _FULL_PROBE, str(report), "history"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(report.read_text())
+    assert result["code"] == 0, done.stderr
+    assert "hill-sprints" in result["out"] and "completed" in result["out"]
+    loaded = HISTORY_NEEDS_NONE_OF & set(result["modules"])
+    assert not loaded, f"hiptimer history imported {sorted(loaded)}"
+
+
 def test_the_console_script_answers_version_without_loading_the_command_line() -> None:
     probe = (
         "import sys; sys.argv = ['hiptimer', '--version']; from hiptimer.console import main; "

@@ -20,7 +20,9 @@ from hiptimer.core.plan import compile_plan
 from hiptimer.core.results import RunStatus
 from hiptimer.history.command import TABLE_LIMIT, HistoryLookup
 from hiptimer.history.format import CSV_COLUMNS
-from hiptimer.history.store import SqliteStore
+from hiptimer.history.layout import time_text
+from hiptimer.history.store import SqliteStore, open_store
+from hiptimer.history.table import RunLine, read_table
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -59,6 +61,50 @@ def test_the_table_lists_runs_newest_first(capsys: pytest.CaptureFixture[str], h
     assert "3/18" in lines[2] and "reps 20/30" in lines[2]  # two bridges done, stopped in the third
     assert lines[3].startswith(local(0)) and "completed" in lines[3] and "11/11" in lines[3]
     assert len(lines) == 4
+
+
+def _shown(line: RunLine) -> dict[str, object]:
+    return {name: getattr(line, name) for name in RunLine.__slots__}
+
+
+def test_the_table_adds_up_the_runs_as_the_store_reads_them(history: SqliteStore) -> None:
+    """The table's sums come from SQLite, not from each phase's result: they must be the same."""
+    path = locations.history_db_path()
+    store, _ = open_store(path, verify=False, reading=True)
+    try:
+        records = store.records()
+    finally:
+        store.close()
+    lines, watch = read_table(path)
+    assert len(lines) == 3 and watch == {}
+    assert [_shown(line) for line in lines] == [_shown(RunLine.of_record(r)) for r in records]
+    assert [(line.phases_done, line.reps_done, line.reps_target) for line in lines] == [
+        (4, 0, 0),
+        (3, 20, 30),
+        (11, 0, 0),
+    ]
+
+
+def test_a_run_left_running_by_a_process_that_is_gone_shows_as_it_will_end(
+    capsys: pytest.CaptureFixture[str], history: SqliteStore
+) -> None:
+    """The table only reads: the run is shown interrupted at its last heartbeat, the file unchanged."""
+    path = locations.history_db_path()
+    beat = MONDAY + timedelta(days=2, minutes=2)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE runs SET status = 'running', ended = NULL, pid = NULL, heartbeat = ?"
+            " WHERE id = (SELECT max(id) FROM runs)",
+            (time_text(beat),),
+        )
+    conn.close()
+    before = path.read_bytes()
+    code, out, err = run(capsys, "history")
+    assert (code, err) == (0, "")
+    newest = out.splitlines()[1]
+    assert "interrupted" in newest and newest.endswith("2:00")
+    assert json.loads(run(capsys, "history", "--json")[1])["runs"][0]["status"] == "interrupted"
+    assert path.read_bytes() == before
 
 
 def test_session_since_and_limit_narrow_the_table(

@@ -1,8 +1,9 @@
 """``hiptimer history``: past runs as a table, or as JSON or CSV for other tools.
 
 The table is for people (local times, newest first, the latest :data:`TABLE_LIMIT` runs unless
-``--limit`` says otherwise). ``--json`` and ``--csv`` are for tools: UTC times, every run unless
-``--limit`` is given, in the formats :mod:`hiptimer.history.format` defines and README.md documents.
+``--limit`` says otherwise), read by :mod:`hiptimer.history.table` without the store. ``--json``
+and ``--csv`` are for tools: UTC times, every run unless ``--limit`` is given, in the formats
+:mod:`hiptimer.history.format` defines and README.md documents.
 
 Also here: what ``hiptimer list`` and ``hiptimer show`` read from the history (last done, due,
 today's targets and why), behind :class:`HistoryLookup`, which opens the history only if it exists.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # imported where they are used: every command builds the pars
     from hiptimer.core.ports import SessionHistory
     from hiptimer.core.progression import TodayTargets
     from hiptimer.history.store import HistorySource, RunRecord, SqliteStore
+    from hiptimer.history.table import RunLine
 
 __all__ = [
     "TABLE_LIMIT",
@@ -112,18 +114,23 @@ def run_history(
     Returns:
         The exit code: 0, or 1 when the history file cannot be read (the reason is on ``err``).
     """
-    from hiptimer.history.format import CSV_COLUMNS, csv_rows, history_document
-    from hiptimer.history.store import SqliteStore
-
     out = out or sys.stdout
     err = err or sys.stderr
     if getattr(args, "import_file", None) is not None:
         return _import(args, out, err)
-    if source is None:
-        source = _open_history(err)
     limit: int | None = args.limit
     if limit is None and args.format == "table":
         limit = TABLE_LIMIT
+    if source is None and args.format == "table":
+        assert limit is not None
+        return _table_from_file(args, limit, out, err)
+    # Late: the table of the file above reads without the store and the runs' classes.
+    from hiptimer.history.format import CSV_COLUMNS, csv_rows, history_document
+    from hiptimer.history.store import SqliteStore
+    from hiptimer.history.table import RunLine
+
+    if source is None:
+        source = _open_history(err)
     # One more than asked tells the table whether there are more to page through.
     fetch = None if limit is None else limit + (1 if args.format == "table" else 0)
     records = source.records(args.session, since=args.since, limit=fetch) if source is not None else []
@@ -144,11 +151,37 @@ def run_history(
         writer.writerows(csv_rows(records))
     else:
         assert limit is not None
-        more = len(records) > limit
-        out.write(render_table(records[:limit], session_id=args.session, watch=watch) + "\n")
-        if more:
-            out.write(f"(the {limit} latest runs; --limit N shows more, --since DATE earlier ones)\n")
+        _write_table([RunLine.of_record(r) for r in records], watch, limit, args.session, out)
     return 0
+
+
+def _table_from_file(args: argparse.Namespace, limit: int, out: TextIO, err: TextIO) -> int:
+    """The table, read from the history file by :mod:`hiptimer.history.table` (without the store)."""
+    from hiptimer.history.opening import UnusableError
+    from hiptimer.history.table import read_table
+    from hiptimer.locations import history_db_path
+
+    path = history_db_path()
+    lines: list[RunLine] = []
+    watch: dict[int, str] = {}
+    if path.exists():
+        try:
+            # One more than asked tells the table whether there are more to page through.
+            lines, watch = read_table(path, session_id=args.session, since=args.since, limit=limit + 1)
+        except UnusableError as why:
+            # An empty table would say "no runs": the runs are there, they cannot be read.
+            err.write(f"hiptimer: the history file {path} cannot be read: {why}\n")
+            return 1
+    _write_table(lines, watch, limit, args.session, out)
+    return 0
+
+
+def _write_table(
+    lines: Sequence[RunLine], watch: Mapping[int, str], limit: int, session_id: str | None, out: TextIO
+) -> None:
+    out.write(render_table(lines[:limit], session_id=session_id, watch=watch) + "\n")
+    if len(lines) > limit:
+        out.write(f"(the {limit} latest runs; --limit N shows more, --since DATE earlier ones)\n")
 
 
 def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -230,34 +263,33 @@ def _open_history(err: TextIO) -> SqliteStore | None:
 
 
 def render_table(
-    records: Sequence[RunRecord], *, session_id: str | None = None, watch: Mapping[int, str] | None = None
+    lines: Sequence[RunLine], *, session_id: str | None = None, watch: Mapping[int, str] | None = None
 ) -> str:
     """Runs as a table for people: date (local), session, status, phases, targets and reps, time.
 
     A run imported from a watch (its id in ``watch``) says so after its status.
     """
-    if not records:
+    if not lines:
         return f"No runs of {escape(session_id)} yet." if session_id else "No runs yet."
     rows = [("DATE", "SESSION", "STATUS", "PHASES", "TARGETS / REPS", "TIME")]
-    for record in records:
-        run = record.run
+    for line in lines:
         rows.append(
             (
-                run.started.astimezone().strftime("%Y-%m-%d %H:%M"),
-                run.session_id,
-                run.status.value + (" (watch)" if watch and run.run_id in watch else ""),
-                f"{record.phases_done}/{record.phase_count}",
-                _summary(record),
-                _duration(record.duration_seconds),
+                line.started.astimezone().strftime("%Y-%m-%d %H:%M"),
+                line.session_id,
+                line.status.value + (" (watch)" if watch and line.run_id in watch else ""),
+                f"{line.phases_done}/{line.phase_count}",
+                _summary(line),
+                _duration(line.duration_seconds),
             )
         )
     return "\n".join(table_lines(rows))  # escaped, padded by display width
 
 
-def _summary(record: RunRecord) -> str:
-    parts = [f"{name} {value:g}" for name, value in sorted(record.run.targets.items())]
-    if record.reps_target:
-        parts.append(f"reps {record.reps_done}/{record.reps_target}")
+def _summary(line: RunLine) -> str:
+    parts = [f"{name} {value:g}" for name, value in sorted(line.targets.items())]
+    if line.reps_target:
+        parts.append(f"reps {line.reps_done}/{line.reps_target}")
     return ", ".join(parts) or "-"
 
 

@@ -7,10 +7,11 @@ See :mod:`hiptimer.history.schema` for what each version adds.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "parse_time", "time_text"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "parse_time", "targets_from_json", "time_text"]
 
 _V1 = """
 CREATE TABLE runs (
@@ -138,3 +139,11 @@ def parse_time(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def targets_from_json(text: str | None) -> dict[str, float]:
+    """The targets stored as JSON text."""
+    if not text:
+        return {}
+    doc = json.loads(text)
+    return {str(k): float(v) for k, v in doc.items()} if isinstance(doc, dict) else {}

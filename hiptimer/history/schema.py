@@ -39,7 +39,14 @@ from typing import TYPE_CHECKING, Any
 from hiptimer.core.choices import PhaseKind, Side, Voice
 from hiptimer.core.ports import StoredRun
 from hiptimer.core.results import Outcome, PhaseResult, RunStatus
-from hiptimer.history.layout import MIGRATIONS, SCHEMA_VERSION, migrate, parse_time, time_text
+from hiptimer.history.layout import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    migrate,
+    parse_time,
+    targets_from_json,
+    time_text,
+)
 from hiptimer.history.records import RunRecord, SavedPhase
 
 if TYPE_CHECKING:  # loaded where a plan is rebuilt or stored: reading runs needs neither
@@ -153,14 +160,6 @@ def phase_row(
         time_text(started) if started else None,
         time_text(ended) if ended else None,
     )
-
-
-def targets_from_json(text: str | None) -> dict[str, float]:
-    """The targets stored as JSON text."""
-    if not text:
-        return {}
-    doc = json.loads(text)
-    return {str(k): float(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
 
 
 def stored_run_from_row(row: sqlite3.Row, results: tuple[PhaseResult, ...] = ()) -> StoredRun:
