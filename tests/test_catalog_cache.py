@@ -163,7 +163,7 @@ def test_the_key_includes_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyP
     before = cache.cache_key(b"same bytes", "plank")
     copy = tmp_path / "hiptimer"
     shutil.copytree(Path(cache.__file__).resolve().parent.parent, copy)
-    model = copy / "core" / "model.py"
+    model = copy / "core" / "schema.py"
     model.write_text(model.read_text().replace("le=1000", "le=2000"))
     monkeypatch.setattr(cache, "__file__", str(copy / "catalog" / "cache.py"))
     monkeypatch.setattr(cache, "_fingerprint", [])
