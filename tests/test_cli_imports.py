@@ -108,3 +108,46 @@ def test_unchanged_session_files_are_read_without_pydantic(argv: list[str], tmp_
 
     assert pydantic_modules()
     assert pydantic_modules() == []
+
+
+_APP_PROBE = """
+import asyncio, json, sys, time
+from hiptimer.audio.simple import NullPlayer
+from hiptimer.catalog.sessions import load_catalog
+from hiptimer.core.ports import MemoryStore
+from hiptimer.tui.app import HiptimerApp
+
+
+async def home() -> str:
+    app = HiptimerApp(
+        clock=time.monotonic, catalog=load_catalog(), store=MemoryStore(), player=NullPlayer(),
+        handle_signals=False,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        return type(app.screen).__name__
+
+
+screen = asyncio.run(home())
+with open(sys.argv[1], "w") as out:
+    json.dump({"screen": screen, "modules": sorted(m for m in sys.modules if m.startswith("pydantic"))}, out)
+"""
+
+
+def test_the_apps_home_screen_reads_unchanged_session_files_without_pydantic(tmp_path: Path) -> None:
+    def home_screen() -> dict[str, object]:
+        report = tmp_path / "app.json"
+        done = subprocess.run(
+            [sys.executable, "-c", _APP_PROBE, str(report)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        found: dict[str, object] = json.loads(report.read_text())
+        return found
+
+    first = home_screen()
+    assert first["screen"] == "HomeScreen" and first["modules"]
+    assert home_screen() == {"screen": "HomeScreen", "modules": []}
