@@ -16,11 +16,11 @@ and gives it back to :func:`recall` for the same bytes. A cache that is missing,
 unreadable, made by another version or not writable is ignored (and rebuilt where it can be):
 it never turns into an error, it only costs the time of checking again.
 
-The entries are pickles of hiptimer's own plain session objects (:mod:`hiptimer.core.model`'s
-dataclasses, never pydantic's: reading an entry loads no pydantic), written by hiptimer into the user's
-own cache folder (a folder only the user may open, files only the user may read); an entry that
-another user owns, or that others may write, is never read. Session files themselves are data:
-they are parsed, never unpickled or run.
+The entries are pickles of hiptimer's own plain session objects (the dataclasses of
+:mod:`hiptimer.core.model`, never pydantic's: reading an entry loads no pydantic), written by
+hiptimer into the user's own cache folder (a folder only the user may open, files only the user
+may read); an entry that another user owns, or that others may write, is never read. Session
+files themselves are data: they are parsed, never unpickled or run.
 """
 
 from __future__ import annotations

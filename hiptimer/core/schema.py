@@ -106,8 +106,8 @@ Amount = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
 class _Strict(BaseModel):
     """Base of every table in a session file: unknown keys are errors; values are frozen."""
 
-    # defer_build: the validators are built on the first validation, not at import, so a command
-    # that reads sessions already validated (the catalog's cache) never pays for building them.
+    # defer_build: the validators are built on the first validation, not at import (a command
+    # whose files are all in the catalog's cache never imports this module at all).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
