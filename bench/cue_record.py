@@ -37,9 +37,9 @@ from hiptimer.audio import WorkerPlayer
 from hiptimer.audio.lengths import clip_lengths
 from hiptimer.core.cue_timeline import plan_cues, run_timeline
 from hiptimer.core.engine import Event, new_run, step
-from hiptimer.core.model import Session
 from hiptimer.core.plan import compile_plan
 from hiptimer.core.results import PlayCue
+from hiptimer.core.schema import validate_session
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"
@@ -60,7 +60,7 @@ with open({log!r}, "a") as log:
 def record(session_id: str, seconds: float | None, tolerance: float, folder: Path) -> dict[str, Any]:
     """Run ``session_id`` in real time; return what was heard and what went wrong."""
     path = ROOT / "sessions" / f"{session_id}.toml"
-    session = Session.model_validate({"id": session_id, **tomllib.loads(path.read_text())})
+    session = validate_session({"id": session_id, **tomllib.loads(path.read_text())})
     plan = compile_plan(session)
     lengths = clip_lengths(SOUNDS)
     planned = run_timeline(plan, plan_cues(plan, lengths))

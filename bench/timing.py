@@ -42,9 +42,9 @@ from pathlib import Path
 
 from hiptimer.core.cues import Cue
 from hiptimer.core.engine import Event, new_run, step
-from hiptimer.core.model import Session
 from hiptimer.core.plan import Phase, Plan, compile_plan
 from hiptimer.core.results import Effect, Outcome, PhaseFinished, PhaseStarted, PlayCue, RunFinished
+from hiptimer.core.schema import validate_session
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 
@@ -115,7 +115,7 @@ def scale_plan(plan: Plan, factor: float) -> Plan:
 def hill_scenario(repeats: int, factor: float) -> Scenario:
     """The built-in hill-sprint session with ``repeats`` repeats, every time divided by ``factor``."""
     with (SESSIONS / "hill-sprints.toml").open("rb") as f:
-        session = Session.model_validate(tomllib.load(f))
+        session = validate_session(tomllib.load(f))
     plan = scale_plan(compile_plan(session, {"repeats": repeats}), factor)
     done_after: dict[int, float] = {}
     walks = 0
@@ -131,7 +131,7 @@ def hill_scenario(repeats: int, factor: float) -> Scenario:
 def long_scenario(minutes: float, factor: float = 1.0) -> Scenario:
     """A session of ``minutes`` in one-minute rounds of six timed phases (holds, work, rests)."""
     rounds = max(1, round(minutes))
-    session = Session.model_validate(
+    session = validate_session(
         {
             "id": "bench-long",
             "name": "Long timed session",

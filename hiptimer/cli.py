@@ -358,7 +358,7 @@ def _check(args: argparse.Namespace, hooks: CliHooks) -> int:
 def _schema(args: argparse.Namespace, hooks: CliHooks) -> int:
     import json
 
-    from hiptimer.core.model import Session
+    from hiptimer.core.schema import Session
 
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **Session.model_json_schema()}
     print(json.dumps(schema, indent=2, ensure_ascii=False))

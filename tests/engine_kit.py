@@ -20,9 +20,9 @@ from typing import Any
 from hiptimer.audio.lengths import clip_lengths
 from hiptimer.core.cues import ClipLengths
 from hiptimer.core.engine import Event, RunState, Status, new_run, step
-from hiptimer.core.model import Session
 from hiptimer.core.plan import Plan, compile_plan
 from hiptimer.core.results import Effect, PhaseFinished, PhaseStarted, PlayCue, RunFinished
+from hiptimer.core.schema import validate_session
 
 SESSIONS = Path(__file__).resolve().parent.parent / "sessions"
 SOUNDS = SESSIONS.parent / "sounds"
@@ -37,13 +37,13 @@ T0 = 1000.0
 def builtin_plan(session_id: str, targets: Mapping[str, float] | None = None) -> Plan:
     """The compiled plan of a built-in routine from ``sessions/``."""
     with (SESSIONS / f"{session_id}.toml").open("rb") as f:
-        session = Session.model_validate(tomllib.load(f))
+        session = validate_session(tomllib.load(f))
     return compile_plan(session, targets)
 
 
 def plan_of(session: dict[str, Any]) -> Plan:
     """The compiled plan of a session given as a dict (as if read from TOML)."""
-    return compile_plan(Session.model_validate(session))
+    return compile_plan(validate_session(session))
 
 
 def describe(effect: Effect, plan: Plan, origin: float = T0) -> str:

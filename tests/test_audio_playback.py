@@ -26,9 +26,9 @@ from hiptimer.audio import player as player_module
 from hiptimer.audio.sounds import SoundBank
 from hiptimer.core.cues import Cue, CueRequest
 from hiptimer.core.engine import Event, new_run, step
-from hiptimer.core.model import Session
 from hiptimer.core.plan import compile_plan
 from hiptimer.core.results import PlayCue
+from hiptimer.core.schema import validate_session
 
 ROOT = Path(__file__).resolve().parent.parent
 SOUNDS = ROOT / "sounds"
@@ -54,7 +54,7 @@ TINY_SESSION = {
 
 def session_cues(session: dict[str, object]) -> list[CueRequest]:
     """Every cue the engine asks for in a whole run of ``session``, in order."""
-    plan = compile_plan(Session.model_validate(session))
+    plan = compile_plan(validate_session(session))
     now = 1000.0
     state, effects = step(new_run(plan), Event.START, now)
     cues = [e.request for e in effects if isinstance(e, PlayCue)]

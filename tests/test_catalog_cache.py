@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -163,7 +166,7 @@ def test_the_key_includes_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyP
     before = cache.cache_key(b"same bytes", "plank")
     copy = tmp_path / "hiptimer"
     shutil.copytree(Path(cache.__file__).resolve().parent.parent, copy)
-    model = copy / "core" / "model.py"
+    model = copy / "core" / "schema.py"
     model.write_text(model.read_text().replace("le=1000", "le=2000"))
     monkeypatch.setattr(cache, "__file__", str(copy / "catalog" / "cache.py"))
     monkeypatch.setattr(cache, "_fingerprint", [])
@@ -217,3 +220,48 @@ def test_an_entry_others_may_write_is_not_read(tmp_path: Path, validations: list
     assert validations == [path, path]
     (rebuilt,) = entries()
     assert rebuilt.stat().st_mode & 0o077 == 0
+
+
+def test_the_key_includes_the_pydantic_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache.cache_key(b"same bytes", "plank")
+    monkeypatch.setattr(cache, "pydantic_version", lambda: b"VERSION = '99.0'\n")
+    monkeypatch.setattr(cache, "_fingerprint", [])
+    assert cache.cache_key(b"same bytes", "plank") != before
+
+
+def test_the_pydantic_version_is_read_from_the_installed_pydantic_without_importing_it() -> None:
+    probe = (
+        "import sys; from hiptimer.catalog import cache; found = cache.pydantic_version(); "
+        "print(found.decode(), 'pydantic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    import pydantic
+
+    assert f"VERSION = '{pydantic.VERSION}'" in done.stdout
+    assert done.stdout.rstrip().endswith("False")
+
+
+def test_a_file_edited_between_two_runs_is_checked_again(tmp_path: Path) -> None:
+    """Each run is its own interpreter, as for a user: the second finds the first's cache entry,
+    and an edit that keeps the file's size and modification time is still seen."""
+    path = write(tmp_path / "plank.toml", PLANK)
+
+    def hiptimer(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "hiptimer", *argv], capture_output=True, text=True, check=False, timeout=60
+        )
+
+    assert hiptimer("check", str(path)).stdout.startswith(f"ok: {path} (1 phases, 0:30)")
+    assert len(entries()) == 1
+    stamp = path.stat()
+    write(path, PLANK.replace("seconds = 30", "seconds = 31"))
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert "0:31" in hiptimer("show", str(path)).stdout
+    write(path, PLANK.replace("seconds = 30", "seconds = -3"))
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    broken = hiptimer("check", str(path))
+    assert broken.returncode == 1
+    assert f"{path}:5:1: steps[0].seconds: Input should be greater than 0 (got -3)" in broken.stderr

@@ -27,16 +27,16 @@ from hiptimer.core.cue_timeline import (
 )
 from hiptimer.core.cues import ClipLengths, Cue
 from hiptimer.core.engine import Event
-from hiptimer.core.model import Session
 from hiptimer.core.plan import PhaseKind, Plan, compile_plan
 from hiptimer.core.results import PlayCue
+from hiptimer.core.schema import validate_session
 
 
 def _variants() -> list[tuple[str, dict[str, float]]]:
     """Every built-in at every value of its progressions."""
     out: list[tuple[str, dict[str, float]]] = []
     for path in sorted(SESSIONS.glob("*.toml")):
-        session = Session.model_validate({"id": path.stem, **tomllib.loads(path.read_text())})
+        session = validate_session({"id": path.stem, **tomllib.loads(path.read_text())})
         out.append((path.stem, {}))
         for name, p in session.progression.items():
             value = p.start
@@ -261,7 +261,7 @@ def test_tones_only_sessions_plan_no_words() -> None:
         "cues": {"voice": "tones"},
         "steps": [{"type": "reps", "name": "Swings", "reps": 5, "pace": 1, "sides": "each"}],
     }
-    plan = compile_plan(Session.model_validate(session))
+    plan = compile_plan(validate_session(session))
     cues = plan_cues(plan, LENGTHS)
     _no_collision(run_timeline(plan, cues))
     _ticks_ok(plan, cues)

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hiptimer.core.engine import Event, RunState, Status, new_run, step
-from hiptimer.core.model import Session
 from hiptimer.core.plan import Plan, compile_plan
 from hiptimer.core.results import (
     Effect,
@@ -26,6 +25,7 @@ from hiptimer.core.results import (
     RunFinished,
     RunStatus,
 )
+from hiptimer.core.schema import validate_session
 
 MAX_PHASES = 80
 
@@ -94,7 +94,7 @@ sessions = st.fixed_dictionaries(
 @st.composite
 def plans(draw: st.DrawFn) -> Plan:
     """A compiled plan of a generated session of at most :data:`MAX_PHASES` phases."""
-    plan = compile_plan(Session.model_validate(draw(sessions)))
+    plan = compile_plan(validate_session(draw(sessions)))
     assume(len(plan.phases) <= MAX_PHASES)
     return plan
 

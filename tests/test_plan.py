@@ -9,6 +9,7 @@ import pytest
 from hiptimer.catalog.sessions import load_file
 from hiptimer.core.model import Session
 from hiptimer.core.plan import Phase, PhaseKind, Plan, Side, compile_plan, format_seconds
+from hiptimer.core.schema import validate_session
 from hiptimer.resources import builtin_sessions_dir
 
 
@@ -20,7 +21,7 @@ def builtin(session_id: str) -> Session:
 
 
 def session(**data: object) -> Session:
-    return Session.model_validate({"id": "t", "name": "T", **data})
+    return validate_session({"id": "t", "name": "T", **data})
 
 
 def efforts(plan: Plan) -> list[Phase]:

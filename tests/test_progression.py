@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -194,9 +195,7 @@ def test_a_goal_lowered_in_the_file_caps_what_history_earned() -> None:
     hills = builtin("hill-sprints")
     store = MemoryStore()
     play(store, hills, compile_plan(hills, {"repeats": 11}))
-    lowered = hills.model_copy(
-        update={"progression": {"repeats": hills.progression["repeats"].model_copy(update={"goal": 8.0})}}
-    )
+    lowered = replace(hills, progression={"repeats": replace(hills.progression["repeats"], goal=8.0)})
     today = today_targets(lowered, recent_runs(store, "hill-sprints"))
     assert (today["repeats"].value, today["repeats"].reason) == (8, "at goal 8")
 

@@ -276,12 +276,12 @@ def expected_clips() -> list[str]:
     from hiptimer.audio.lengths import clip_lengths
     from hiptimer.audio.page import cue_message
     from hiptimer.core.cue_timeline import plan_cues, run_timeline
-    from hiptimer.core.model import Session
     from hiptimer.core.plan import compile_plan
+    from hiptimer.core.schema import validate_session
 
     sounds = Path(__file__).resolve().parent.parent / "sounds"
     lengths = clip_lengths(sounds)
-    plan = compile_plan(Session.model_validate(tomllib.loads(CUES_SESSION)))
+    plan = compile_plan(validate_session(tomllib.loads(CUES_SESSION)))
     clips: list[str] = []
     for cue in run_timeline(plan, plan_cues(plan, lengths)):
         clips += [path for path, _ in cue_message(cue.request, lengths)["clips"]]

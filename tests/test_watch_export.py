@@ -13,6 +13,7 @@ from hiptimer.catalog.sessions import load_catalog
 from hiptimer.cli import main
 from hiptimer.core.model import Session
 from hiptimer.core.plan import PhaseKind, compile_plan
+from hiptimer.core.schema import validate_session
 from hiptimer.export.program import NAME_BYTES, NOTES_BYTES, Duration, build_program, clip
 from hiptimer.export.workout_file import sport_for
 
@@ -104,9 +105,8 @@ def test_hill_sprints_at_todays_target_repeat_with_the_rest_between_rounds_only(
 
 
 def test_nested_repeat_blocks_are_nested_repeat_steps() -> None:
-    from hiptimer.core.model import Session
 
-    session = Session.model_validate(
+    session = validate_session(
         {
             "id": "ladder",
             "name": "Ladder",
@@ -178,7 +178,7 @@ def test_long_names_are_cut_at_a_whole_character_within_the_limit() -> None:
 def hills_from(repeats: int) -> Session:
     """The hill sprints, starting at ``repeats`` (a plan never goes below a progression's start)."""
     text = load_catalog().find("hill-sprints").path.read_text()
-    return Session.model_validate(tomllib.loads(text.replace("start = 4", f"start = {repeats}", 1)))
+    return validate_session(tomllib.loads(text.replace("start = 4", f"start = {repeats}", 1)))
 
 
 def test_two_rounds_with_a_rest_between_need_no_repeat_step() -> None:

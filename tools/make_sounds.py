@@ -40,6 +40,7 @@ from hiptimer.core.cue_timeline import all_phrases  # noqa: E402
 from hiptimer.core.cues import Cue  # noqa: E402
 from hiptimer.core.model import Session  # noqa: E402
 from hiptimer.core.plan import compile_plan  # noqa: E402
+from hiptimer.core.schema import validate_session  # noqa: E402
 
 RATE = 22050
 """Tone sample rate."""
@@ -168,7 +169,7 @@ def make_tones(out: Path) -> list[Path]:
 def _load_session(path: Path) -> Session:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     data.setdefault("id", path.stem)
-    return Session.model_validate(data)
+    return validate_session(data)
 
 
 def _progression_values(start: float, step: float, goal: float) -> Iterator[float]:

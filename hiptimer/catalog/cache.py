@@ -8,18 +8,19 @@ key made of:
 * the file's bytes and the id it gets from its name: an edit, however small, is a new key, so a
   changed file is always checked again;
 * the hiptimer version and a fingerprint of the code that does the checking (every module of
-  ``hiptimer.core`` and ``hiptimer.catalog.sessions``), plus the Python and pydantic versions: a
-  different schema or rule never reuses a result made by another.
+  ``hiptimer.core``, the schema among them, and of ``hiptimer.catalog``), plus the Python and
+  pydantic versions: a different schema or rule never reuses a result made by another.
 
 This module knows nothing of what the check looks at: it keeps what :func:`remember` is given
 and gives it back to :func:`recall` for the same bytes. A cache that is missing, damaged,
 unreadable, made by another version or not writable is ignored (and rebuilt where it can be):
 it never turns into an error, it only costs the time of checking again.
 
-The entries are pickles of hiptimer's own session objects, written by hiptimer into the user's
-own cache folder (a folder only the user may open, files only the user may read); an entry that
-another user owns, or that others may write, is never read. Session files themselves are data:
-they are parsed, never unpickled or run.
+The entries are pickles of hiptimer's own plain session objects (the dataclasses of
+:mod:`hiptimer.core.model`, never pydantic's: reading an entry loads no pydantic), written by
+hiptimer into the user's own cache folder (a folder only the user may open, files only the user
+may read); an entry that another user owns, or that others may write, is never read. Session
+files themselves are data: they are parsed, never unpickled or run.
 """
 
 from __future__ import annotations
@@ -29,18 +30,21 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass
+from importlib.machinery import PathFinder
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hiptimer import __version__, locations
-from hiptimer.catalog.tomlpos import Position
 from hiptimer.core.model import Session
+
+if TYPE_CHECKING:
+    from hiptimer.catalog.tomlpos import Position
 
 __all__ = ["CACHE_FORMAT", "KEEP_ENTRIES", "Checked", "cache_key", "code_fingerprint", "recall", "remember"]
 
-CACHE_FORMAT = 1
-"""The layout of an entry; raising it retires every entry made before."""
+CACHE_FORMAT = 2
+"""The layout of an entry; raising it retires every entry made before (2: plain dataclasses)."""
 
 KEEP_ENTRIES = 200
 """Entries kept; beyond that the ones read longest ago are removed (every edit makes a new one)."""
@@ -63,14 +67,13 @@ def code_fingerprint() -> str:
     """A hash of the code that checks session files, and of the versions it runs on.
 
     Any change to the schema or to a rule (a new bound, a new check) changes a source file of
-    ``hiptimer.core`` or ``hiptimer.catalog.sessions``, and so this fingerprint.
+    ``hiptimer.core`` or ``hiptimer.catalog``, and so this fingerprint.
     """
     if _fingerprint:
         return _fingerprint[0]
-    import pydantic
-
     digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{sys.version}\0{pydantic.VERSION}\0{CACHE_FORMAT}\0".encode())
+    digest.update(f"{__version__}\0{sys.version}\0{CACHE_FORMAT}\0".encode())
+    digest.update(pydantic_version() + b"\0")
     root = Path(__file__).resolve().parent.parent
     for package in _CHECKING_PACKAGES:
         for source in sorted((root / package).glob("*.py")):
@@ -84,6 +87,21 @@ def code_fingerprint() -> str:
 
 
 _fingerprint: list[str] = []
+
+
+def pydantic_version() -> bytes:
+    """The installed pydantic's version file (its ``VERSION``), read without importing pydantic.
+
+    Importing pydantic only to read its version would cost a warm start most of what the cache
+    saves. pydantic pins the exact pydantic-core it runs on, so its version names both.
+    """
+    spec = PathFinder.find_spec("pydantic")
+    if spec is None or not spec.submodule_search_locations:
+        return b"no pydantic"
+    try:
+        return (Path(next(iter(spec.submodule_search_locations))) / "version.py").read_bytes()
+    except OSError:
+        return b"unreadable"
 
 
 def cache_key(content: bytes, default_id: str | None) -> str:
@@ -133,6 +151,8 @@ def remember(content: bytes, default_id: str | None, checked: Checked) -> None:
     try:
         data = pickle.dumps((key, checked.session, checked.id_position), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import tempfile  # only a new entry needs it, not a warm start
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:

@@ -9,13 +9,13 @@ Pure: no clock, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hiptimer.core.choices import Effort, PhaseKind, Side, Sides, Voice
 
-if TYPE_CHECKING:  # a plan is read without the session schema (and pydantic) by the history
+if TYPE_CHECKING:  # the history reads plans without loading the session's classes
     from hiptimer.core.model import HoldStep, OpenStep, RepsStep, Session, Step, WorkStep
 
 __all__ = [
@@ -268,7 +268,7 @@ def _too_big(phases: int, seconds: float) -> bool:
 
 
 def _blame(
-    steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float], get_ready: float
+    steps: Sequence[Step], where: tuple[str | int, ...], today: Mapping[str, float], get_ready: float
 ) -> tuple[str | int, ...]:
     """The key that makes the plan too big: the deepest step that is too big on its own, or else
     the step at which the running total (from the get-ready countdown on) passes a limit."""
@@ -286,7 +286,7 @@ def _blame(
 
 
 def _too_big_alone(
-    steps: list[Step], where: tuple[str | int, ...], today: Mapping[str, float]
+    steps: Sequence[Step], where: tuple[str | int, ...], today: Mapping[str, float]
 ) -> tuple[str | int, ...] | None:
     """The key of the deepest step among ``steps`` that is too big on its own, if there is one."""
     from hiptimer.core.model import RepeatStep
@@ -309,7 +309,7 @@ def _number_key(step: Step) -> str:
     return "seconds" if isinstance(step, RestStep) else "sets"
 
 
-def _steps_size(steps: list[Step], today: Mapping[str, float]) -> tuple[int, float]:
+def _steps_size(steps: Sequence[Step], today: Mapping[str, float]) -> tuple[int, float]:
     phases, seconds = 0, 0.0
     for step in steps:
         p, s = _step_size(step, today)
@@ -377,7 +377,7 @@ class _Builder:
     def _add(self, **kw: object) -> None:
         self.phases.append(Phase(index=len(self.phases), **kw))  # type: ignore[arg-type]
 
-    def steps(self, steps: list[Step], path: str, rounds: tuple[tuple[int, int], ...]) -> None:
+    def steps(self, steps: Sequence[Step], path: str, rounds: tuple[tuple[int, int], ...]) -> None:
         for i, step in enumerate(steps):
             self.step(step, f"{path}[{i}]", rounds)
 

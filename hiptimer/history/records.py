@@ -37,7 +37,9 @@ def definition_hash(session: Session) -> str:
     """A short hash of a session's definition: equal for equal files, whatever their layout."""
     import hashlib  # only a run's start needs it, not the history views
 
-    text = json.dumps(session.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    from hiptimer.core.model import session_data  # loaded already: ``session`` is one
+
+    text = json.dumps(session_data(session), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
