@@ -4,7 +4,9 @@ Each command runs ``--runs`` times after one warm-up run, the commands taking tu
 moment on the machine hits them alike. Shown: the median wall time, and the median CPU time
 (user + system, from the kernel's accounting of the finished child; for a first frame, what the
 program had used when the frame was on the screen), which a busy machine disturbs less.
-``hiptimer history`` reads a history of 1,000 runs made for the purpose.
+``hiptimer history`` reads a history of 1,000 runs made for the purpose. The user's folders are
+found as a user's are (platformdirs, under XDG folders of the run's own), not named by
+``HIPTIMER_*_DIR``.
 
 The first frame is the time from spawning the program in an 80 x 24 pty until a known text is on
 the screen: the bare Textual app's label, hiptimer's home screen (a session's name in the table).
@@ -115,14 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="hiptimer-bench-") as tmp:
         folder = Path(tmp)
-        _history(folder)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
-            "HIPTIMER_DATA_DIR": tmp,
-            "HIPTIMER_CONFIG_DIR": tmp,
-            "HIPTIMER_SESSIONS_DIR": str(folder / "sessions"),
-            # The warm-up round fills it: the figures are those of files checked before, as on
-            # every start but the first after an edit.
-            "HIPTIMER_CACHE_DIR": str(folder / "cache"),
+        # The user's folders are found as on a user's machine (platformdirs, from the XDG
+        # variables), not named by HIPTIMER_*_DIR, which would skip loading platformdirs.
+        data, config, cache = folder / "data", folder / "config", folder / "cache"
+        (data / "hiptimer").mkdir(parents=True)
+        _history(data / "hiptimer")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k != "PYTHONDONTWRITEBYTECODE" and not (k.startswith("HIPTIMER_") and k.endswith("_DIR"))
+        } | {
+            "XDG_DATA_HOME": str(data),
+            "XDG_CONFIG_HOME": str(config),
+            # The warm-up round fills the cache of checked session files: the figures are those
+            # of files checked before, as on every start but the first after an edit.
+            "XDG_CACHE_HOME": str(cache),
             "HIPTIMER_AUDIO": "off",
             "TERM": "xterm-256color",
         }
