@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,20 +25,21 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.notifications import Notification, Notify
 
-from hiptimer.core.continuation import DEFAULT_CONTINUE_MINUTES, continue_run, is_recent, where_text
 from hiptimer.core.plan import compile_plan
 from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
-from hiptimer.core.results import RunStatus
 from hiptimer.tui.parts import AppParts
-from hiptimer.tui.run_control import RunStart
-from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
 from hiptimer.tui.store_worker import StoreWorker
 from hiptimer.tui.unsaved import UnsavedRuns
 
-if TYPE_CHECKING:  # the run screen loads when a run starts, after the home screen is up
+# What only a run or a dialog needs (the run screen, its controller and the engine behind it,
+# the yes/no dialog) loads when first used, after the home screen is up.
+if TYPE_CHECKING:
+    from hiptimer.tui.run_control import RunStart
     from hiptimer.tui.screens.run import RunScreen
+
+_RUN_SCREEN_MODULE = "hiptimer.tui.screens.run"
 
 __all__ = ["HiptimerApp", "default_boottime"]
 
@@ -63,11 +65,15 @@ def _utc_now() -> datetime:
 
 def _fresh_start(entry: SessionEntry, store: RunStore) -> RunStart:
     """A new run of ``entry`` at today's targets (call it on the store thread)."""
+    from hiptimer.tui.run_control import RunStart  # late: see the imports above
+
     return RunStart(plan_for_today(entry.session, store), definition_hash(entry.session))
 
 
 def _retire(run_id: int, store: RunStore, *, now: datetime) -> None:
     """End an interrupted run as aborted (the runner started fresh), keeping when it stopped."""
+    from hiptimer.core.results import RunStatus  # late: see the imports above
+
     run = store.run(run_id)
     ended = run.ended if run is not None and run.ended is not None else now
     store.end_run(run_id, RunStatus.ABORTED, ended=ended)
@@ -135,7 +141,10 @@ class HiptimerApp(AppParts):
             touch screen): the words speak of tapping buttons rather than pressing keys, and
             lists have rows tall enough for a finger.
         continue_minutes: A run interrupted less than this many minutes ago goes on by its clock
-            at the next start, without a question (0: always ask).
+            at the next start, without a question (0: always ask; None: the default, 5).
+        history_check: Checks the history file (on the store thread) once the first frame is on
+            the screen, before anything is written to it, and says what to tell the user (a
+            damaged file was moved aside) or None; see :meth:`check_history`.
     """
 
     CSS_PATH = "app.tcss"
@@ -161,7 +170,8 @@ class HiptimerApp(AppParts):
         audio_notice: str | None = None,
         handle_signals: bool = True,
         served: bool = False,
-        continue_minutes: float = DEFAULT_CONTINUE_MINUTES,
+        continue_minutes: float | None = None,
+        history_check: Callable[[RunStore], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.continue_minutes = continue_minutes
@@ -181,6 +191,8 @@ class HiptimerApp(AppParts):
         self.unsaved = UnsavedRuns(self, told=self._notices)
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
+        self._history_check = history_check
+        self._history_checked: asyncio.Task[bool] | None = None
         self.served = served
         """Whether the app is shown in a browser (``hiptimer serve``), likely on a touch screen."""
         self._signalled = False
@@ -223,6 +235,33 @@ class HiptimerApp(AppParts):
         self.push_screen(HomeScreen(offer_resume=self._start is None))
         if self._start is not None:
             self.start_session(self._start)
+
+    async def check_history(self) -> bool:
+        """Check the history file once, after the first frame; wait for that check.
+
+        Everything that writes to the history (a run, a resume) waits for it first, so a damaged
+        file is moved aside before anything is written to it, as when it was checked at opening.
+
+        Returns:
+            Whether the user was told something about the file (it was moved aside): what shows
+            the history should read it again.
+        """
+        if self._history_checked is None:
+            self._history_checked = asyncio.get_running_loop().create_task(self._check_history_once())
+        return await asyncio.shield(self._history_checked)
+
+    async def _check_history_once(self) -> bool:
+        check = self._history_check
+        if check is None:
+            return False
+        painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted
+        notice = await self.store_worker.call(check)
+        if notice is None or notice in self._notices:
+            return False
+        self.notify(notice, timeout=NOTICE_SECONDS)
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         # Any key or click takes the start-up audio notice down: it has been seen.
@@ -311,6 +350,8 @@ class HiptimerApp(AppParts):
     @property
     def run_screen(self) -> RunScreen | None:
         """The run screen, if a run is on the screen stack."""
+        if _RUN_SCREEN_MODULE not in sys.modules:
+            return None  # no run screen was ever made: its module is loaded by the first run
         from hiptimer.tui.screens.run import RunScreen
 
         return next((s for s in self.screen_stack if isinstance(s, RunScreen)), None)
@@ -321,6 +362,7 @@ class HiptimerApp(AppParts):
             self.run_worker(self._start_session(entry), group="start", exclusive=True)
 
     async def _start_session(self, entry: SessionEntry) -> None:
+        await self.check_history()
         def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None, ResumePoint | None]:
             return _fresh_start(entry, store), store.resume_point(entry.id), store.running_elsewhere(entry.id)
 
@@ -345,12 +387,16 @@ class HiptimerApp(AppParts):
         Returns:
             Whether it did (the interruption was recent and where the run was is known).
         """
+        from hiptimer.core.continuation import DEFAULT_CONTINUE_MINUTES, is_recent  # late: see the imports above
+        from hiptimer.tui.run_control import RunStart
+
         live, stopped = point.live, point.interrupted
         if live is None or stopped is None or point.run_id in self._resume_offered:
             return False
         if self._changed_since(point, entry):
             return False  # its steps no longer match the file's: offered a fresh start instead
-        if not is_recent(stopped.timestamp(), self.wall_clock().timestamp(), self.continue_minutes):
+        minutes = DEFAULT_CONTINUE_MINUTES if self.continue_minutes is None else self.continue_minutes
+        if not is_recent(stopped.timestamp(), self.wall_clock().timestamp(), minutes):
             return False
         plan = compile_plan(entry.session, point.targets)
         if live.index >= len(plan.phases):
@@ -368,6 +414,10 @@ class HiptimerApp(AppParts):
         Returns:
             Whether the run was taken over.
         """
+        from hiptimer.core.continuation import continue_run, where_text  # late: see the imports above
+        from hiptimer.tui.run_control import RunStart
+        from hiptimer.tui.screens.confirm import ConfirmScreen
+
         plan = compile_plan(entry.session, live.targets)
         where = ""
         if live.live is not None and live.live.index < len(plan.phases):
@@ -409,6 +459,8 @@ class HiptimerApp(AppParts):
         Returns:
             Whether the run was resumed.
         """
+        from hiptimer.tui.run_control import RunStart  # late: see the imports above
+        from hiptimer.tui.screens.confirm import ConfirmScreen
 
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
@@ -442,6 +494,8 @@ class HiptimerApp(AppParts):
 
         Must run in a worker (it waits for the dialog). Returns whether to start fresh.
         """
+        from hiptimer.tui.screens.confirm import ConfirmScreen  # late: see the imports above
+
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
         detail = (
@@ -456,6 +510,7 @@ class HiptimerApp(AppParts):
 
     async def offer_resume(self) -> None:
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
+        await self.check_history()
         point = await self.store_worker.call(lambda store: store.resume_point())
         if point is None or point.run_id in self._resume_offered or self.run_screen is not None:
             return

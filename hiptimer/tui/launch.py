@@ -100,6 +100,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         audio_notice=audio_note,
         served=os.environ.get(SERVED_VARIABLE) == "1",
         continue_minutes=continue_minutes,
+        history_check=_check_pages,
     )
     ring.append(app.bell)
     out.append(partial(_write, app))
@@ -142,10 +143,21 @@ def _settings() -> tuple[str | None, bool, bool, float, str | None, float]:
 
 
 def _store() -> tuple[RunStore, str | None]:
-    """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice."""
+    """The history file (a damaged one moved aside, an unwritable folder kept in memory), and a notice.
+
+    Every page of the file is checked after the app's first frame (:func:`_check_pages`), not
+    here: the check grows with the history (27 ms at 1,000 runs, 0.3 s at 10,000).
+    """
     from hiptimer.history.store import open_store
 
-    return open_store()
+    return open_store(verify=False)
+
+
+def _check_pages(store: RunStore) -> str | None:
+    """Check every page of the history file (on the store's thread); what to tell the user."""
+    from hiptimer.history.store import SqliteStore
+
+    return store.check_pages() if isinstance(store, SqliteStore) else None
 
 
 def _player(

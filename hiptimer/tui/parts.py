@@ -62,6 +62,10 @@ class AppParts(App[None]):
         """Start a run of ``entry`` with today's targets (offering to resume an interrupted one)."""
         raise NotImplementedError
 
+    async def check_history(self) -> bool:
+        """Check the history file once, after the first frame; whether the user was told of it."""
+        raise NotImplementedError
+
     async def offer_resume(self) -> None:
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
         raise NotImplementedError

@@ -122,6 +122,8 @@ class HomeScreen(HiptimerScreen):
             ]
 
         self.show_rows(await app.store_worker.call(gather))
+        if await app.check_history():  # the file was moved aside: show what the new one holds
+            self.show_rows(await app.store_worker.call(gather))
         await app.unsaved.tell()
         if self._offer_resume:
             self._offer_resume = False
