@@ -3,7 +3,7 @@
 The history file is checked page by page (``PRAGMA quick_check``, which grows with the history)
 once the home screen is on the screen, and before anything is written to it; a damaged file is
 still moved aside, never deleted, and the user told. The run screen, its controller and engine, and
-the dialogs load when first used.
+the dialogs load when first used; at home, the cue player is built after the first frame.
 """
 
 from __future__ import annotations
@@ -11,19 +11,26 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 from store_kit import builtin, corrupt, play
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import DataTable
-from tui_kit import FakeClock, make_app, run_screen, until_shown
+from tui_kit import FakeClock, RecordingPlayer, catalog, make_app, run_screen, until_shown
 
-from hiptimer.core.ports import RunStore
+from hiptimer.audio import NullPlayer
+from hiptimer.core.cues import CuePlayer
+from hiptimer.core.ports import MemoryStore, RunStore
 from hiptimer.history.store import SqliteStore, open_store
 from hiptimer.tui import launch
+from hiptimer.tui.app import HiptimerApp
 from hiptimer.tui.screens.home import HomeScreen
+from hiptimer.tui.screens.run import RunScreen
 
 
 def _checking(calls: list[int], app_box: list[object]) -> object:
@@ -64,11 +71,12 @@ async def test_a_damaged_history_is_checked_after_the_first_frame_moved_aside_an
     async with app.run_test(size=(100, 30), message_hook=messages.append, notifications=True) as pilot:
         await home_rows(pilot)
         assert await app.check_history()
+        await app.workers.wait_for_complete()
         await pilot.pause()
         told = [m.notification.message for m in messages if isinstance(m, Notify)]
         moved = [p for p in tmp_path.glob("history.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
         assert len(moved) == 1 and moved[0].read_bytes() == damaged  # kept as it was, never deleted
-        assert any(str(moved[0]) in text and "damaged" in text for text in told), told
+        assert len([text for text in told if str(moved[0]) in text and "damaged" in text]) == 1, told
         assert calls == [4]  # once, with the home screen's rows already on the screen
         # The runs that still read were kept in the new file, and the home screen reads it.
         assert 10 <= len(store.records()) < 40
@@ -82,8 +90,6 @@ async def test_a_run_started_at_once_waits_for_the_check_so_it_is_saved_in_the_n
     path = tmp_path / "history.sqlite3"
     corrupt(path)
     store, _ = open_store(path, verify=False)
-    from hiptimer.tui.screens.run import RunScreen
-
     app = make_app(FakeClock(), store=store, start="pre-run-hips", history_check=launch._check_pages)
     async with app.run_test(size=(100, 30)) as pilot:
         await until_shown(pilot, RunScreen, "#session")
@@ -156,3 +162,113 @@ def test_at_home_the_run_screen_its_engine_and_the_dialogs_are_not_loaded() -> N
         "hiptimer.tui.screens.confirm",
     }
     assert not loaded & later, sorted(loaded & later)
+
+
+async def test_at_home_the_cue_player_is_built_after_the_first_frame_and_a_run_waits_for_it() -> None:
+    clock = FakeClock()
+    player = RecordingPlayer(clock)
+    release = threading.Event()
+    built_with_rows: list[int] = []
+    box: list[HiptimerApp] = []
+
+    def build() -> tuple[CuePlayer, str]:
+        screen = box[0].screen
+        built_with_rows.append(screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1)
+        assert release.wait(timeout=30)
+        return player, "audio: recording"
+
+    messages: list[Message] = []
+    app = HiptimerApp(
+        clock=clock.monotonic,
+        catalog=catalog(),
+        store=MemoryStore(),
+        audio=build,
+        wall_clock=clock.wall,
+        boottime=clock.boottime,
+        handle_signals=False,
+    )
+    box.append(app)
+    async with app.run_test(size=(100, 30), message_hook=messages.append, notifications=True) as pilot:
+        await home_rows(pilot)
+        await app.check_history()
+        await pilot.press("enter")  # the highlighted session: a run cannot start without its player
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, HomeScreen)
+        release.set()
+        await until_shown(pilot, RunScreen, "#session")
+        assert run_screen(app).controller._player is player
+        told = [m.notification.message for m in messages if isinstance(m, Notify)]
+        assert "audio: recording" in told
+    assert built_with_rows == [4]  # once, with the home screen's rows on the screen
+    assert player.closed
+
+
+def test_at_home_the_app_is_handed_the_way_to_build_the_player_not_the_player(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[str | None] = []
+    handed: list[dict[str, object]] = []
+
+    def player(mode: str | None, voice: bool, offset: float, **_: object) -> tuple[CuePlayer, str]:
+        built.append(mode)
+        return NullPlayer("off"), "audio: off"
+
+    def no_run(self: HiptimerApp, *args: object, **kwargs: object) -> None:
+        handed.append({"player": self.player, "audio": self._audio})
+
+    monkeypatch.setattr(launch, "_player", player)
+    monkeypatch.setattr(HiptimerApp, "run", no_run)
+    assert launch.run_app(None) == 0
+    assert built == []  # not before the first frame
+    assert handed and handed[0]["audio"] is not None
+
+
+class CountingStore(MemoryStore):
+    """A store that counts the home screen's reads, and can hold them until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+        self.release = threading.Event()
+        self.release.set()
+
+    def session_history(self, session_ids, *, now):  # type: ignore[no-untyped-def]
+        assert self.release.wait(timeout=30)
+        self.reads += 1
+        return super().session_history(session_ids, now=now)
+
+
+async def test_rows_read_while_the_home_screen_is_built_are_in_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = CountingStore()
+    at_mount: list[int] = []
+    mounted = HomeScreen.on_mount
+
+    def on_mount(self: HomeScreen) -> None:
+        first = self._first_rows
+        assert first is not None
+        first.result(timeout=30)  # as when the store thread is done before the screen is mounted
+        mounted(self)
+        at_mount.append(self.query_one(DataTable).row_count)
+
+    monkeypatch.setattr(HomeScreen, "on_mount", on_mount)
+    app = make_app(FakeClock(), store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_rows(pilot)
+        await app.workers.wait_for_complete()
+    assert at_mount == [4]  # filled before the first frame was drawn
+    assert store.reads == 1  # and not read again for the same frame
+
+
+async def test_rows_that_come_after_the_home_screen_is_built_are_shown_when_they_come() -> None:
+    store = CountingStore()
+    store.release.clear()
+    app = make_app(FakeClock(), store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, HomeScreen) and app.screen.query_one(DataTable).row_count == 0
+        store.release.set()
+        await home_rows(pilot)
+        assert app.screen.query_one(DataTable).row_count == 4
+    assert store.reads == 1

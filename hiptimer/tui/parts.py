@@ -24,6 +24,9 @@ __all__ = ["AppParts", "UnsavedOffers"]
 class UnsavedOffers(Protocol):
     """Offers to save the runs kept in memory (:class:`~hiptimer.tui.unsaved.UnsavedRuns`)."""
 
+    def told(self, notice: str) -> None:
+        """The store's ``notice`` has been shown: :meth:`tell` says only what is new."""
+
     async def tell(self) -> None:
         """Say once, at home, that runs are kept in memory and why."""
 

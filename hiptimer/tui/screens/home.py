@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -86,8 +88,13 @@ class HomeScreen(HiptimerScreen):
         self._narrow = False
         self._offer_resume = offer_resume
         self._highlighted_last: str | None = None
+        self._first_rows: Future[list[HomeRow]] | None = None
+        self._shown_early = False
 
     def compose(self) -> ComposeResult:
+        # The rows are read on the store thread while the screen is built: when they are there by
+        # the time it is mounted, the first frame shows them, rather than an empty table first.
+        self._first_rows = self.hiptimer.store_worker.start(self._gather())
         yield Label("hiptimer · hip routines for runners", id="home-title")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail", markup=False)
@@ -104,15 +111,19 @@ class HomeScreen(HiptimerScreen):
             self._narrow = narrow
             self.show_rows(self.rows)
 
+    def on_mount(self) -> None:
+        first = self._first_rows
+        if first is not None and first.done() and first.exception() is None:
+            self._shown_early = True
+            self.show_rows(first.result())
+
     def on_screen_resume(self) -> None:
         self.load()
 
-    @work(exclusive=True, group="home-load")
-    async def load(self) -> None:
-        """Read the sessions' history and today's plans (on the store thread), then show them."""
-        app = self.hiptimer
-        entries = list(app.catalog.entries)
-        now = app.wall_clock()
+    def _gather(self) -> Callable[[RunStore], list[HomeRow]]:
+        """What reads the sessions' history and today's plans (call it on the store thread)."""
+        entries = list(self.hiptimer.catalog.entries)
+        now = self.hiptimer.wall_clock()
 
         def gather(store: RunStore) -> list[HomeRow]:
             history = store.session_history([e.id for e in entries], now=now)
@@ -121,7 +132,19 @@ class HomeScreen(HiptimerScreen):
                 for e in entries
             ]
 
-        self.show_rows(await app.store_worker.call(gather))
+        return gather
+
+    @work(exclusive=True, group="home-load")
+    async def load(self) -> None:
+        """Read the sessions' history and today's plans (on the store thread), then show them."""
+        app = self.hiptimer
+        first, self._first_rows = self._first_rows, None
+        if first is None:
+            self.show_rows(await app.store_worker.call(self._gather()))
+        elif not self._shown_early:
+            rows: list[HomeRow] = await asyncio.wrap_future(first)
+            self.show_rows(rows)
+        gather = self._gather()
         if await app.check_history():  # the file was moved aside: show what the new one holds
             self.show_rows(await app.store_worker.call(gather))
         await app.unsaved.tell()
