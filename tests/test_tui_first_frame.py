@@ -15,7 +15,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from store_kit import builtin, corrupt, play
 from textual.message import Message
 from textual.notifications import Notify
@@ -74,7 +73,7 @@ async def test_a_damaged_history_is_checked_after_the_first_frame_moved_aside_an
         await app.workers.wait_for_complete()
         await pilot.pause()
         told = [m.notification.message for m in messages if isinstance(m, Notify)]
-        moved = [p for p in tmp_path.glob("history.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+        moved = [p for p in tmp_path.glob("history.sqlite3.damaged-*") if not p.name.endswith(("wal", "shm"))]
         assert len(moved) == 1 and moved[0].read_bytes() == damaged  # kept as it was, never deleted
         assert len([text for text in told if str(moved[0]) in text and "damaged" in text]) == 1, told
         assert calls == [4]  # once, with the home screen's rows already on the screen
@@ -173,7 +172,8 @@ async def test_at_home_the_cue_player_is_built_after_the_first_frame_and_a_run_w
 
     def build() -> tuple[CuePlayer, str]:
         screen = box[0].screen
-        built_with_rows.append(screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1)
+        shown = screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1
+        built_with_rows.append(shown)
         assert release.wait(timeout=30)
         return player, "audio: recording"
 

@@ -445,6 +445,7 @@ class HiptimerApp(AppParts):
     async def _start_session(self, entry: SessionEntry) -> None:
         await self.check_history(now=True)
         await self.audio_ready()
+
         def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None, ResumePoint | None]:
             return _fresh_start(entry, store), store.resume_point(entry.id), store.running_elsewhere(entry.id)
 
@@ -469,7 +470,10 @@ class HiptimerApp(AppParts):
         Returns:
             Whether it did (the interruption was recent and where the run was is known).
         """
-        from hiptimer.core.continuation import DEFAULT_CONTINUE_MINUTES, is_recent  # late: see the imports above
+        from hiptimer.core.continuation import (  # late: see the imports above
+            DEFAULT_CONTINUE_MINUTES,
+            is_recent,
+        )
         from hiptimer.tui.run_control import RunStart
 
         live, stopped = point.live, point.interrupted

@@ -21,7 +21,6 @@ from typing import Protocol, cast
 from hiptimer.core.ports import RunStore, StoredRun
 from hiptimer.tui.parts import AppParts
 
-
 __all__ = ["MemoryState", "UnsavedRuns", "export_folders", "export_runs", "memory_state"]
 
 
@@ -277,4 +276,3 @@ def _held(count: int) -> str:
         f"The history file cannot be written. {runs} done since hiptimer started {verb} kept in"
         " memory only, and lost when it closes."
     )
-
