@@ -49,10 +49,6 @@ class StoreWorker:
         future.add_done_callback(lambda done: self._check(done, loop))
         return future
 
-    def start(self, call: Callable[[RunStore], T]) -> Future[T]:
-        """Queue ``call(store)`` and return at once; its result (or failure) is for the caller."""
-        return self._executor.submit(call, self.store)
-
     async def call(self, call: Callable[[RunStore], T]) -> T:
         """Run ``call(store)`` after everything queued before it, and return its result."""
         return await asyncio.wrap_future(self._executor.submit(call, self.store))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -88,13 +86,8 @@ class HomeScreen(HiptimerScreen):
         self._narrow = False
         self._offer_resume = offer_resume
         self._highlighted_last: str | None = None
-        self._first_rows: Future[list[HomeRow]] | None = None
-        self._shown_early = False
 
     def compose(self) -> ComposeResult:
-        # The rows are read on the store thread while the screen is built: when they are there by
-        # the time it is mounted, the first frame shows them, rather than an empty table first.
-        self._first_rows = self.hiptimer.store_worker.start(self._gather())
         yield Label("hiptimer · hip routines for runners", id="home-title")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail", markup=False)
@@ -110,12 +103,6 @@ class HomeScreen(HiptimerScreen):
         if narrow != self._narrow:
             self._narrow = narrow
             self.show_rows(self.rows)
-
-    def on_mount(self) -> None:
-        first = self._first_rows
-        if first is not None and first.done() and first.exception() is None:
-            self._shown_early = True
-            self.show_rows(first.result())
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -138,13 +125,8 @@ class HomeScreen(HiptimerScreen):
     async def load(self) -> None:
         """Read the sessions' history and today's plans (on the store thread), then show them."""
         app = self.hiptimer
-        first, self._first_rows = self._first_rows, None
-        if first is None:
-            self.show_rows(await app.store_worker.call(self._gather()))
-        elif not self._shown_early:
-            rows: list[HomeRow] = await asyncio.wrap_future(first)
-            self.show_rows(rows)
         gather = self._gather()
+        self.show_rows(await app.store_worker.call(gather))
         if await app.check_history():  # the file was moved aside: show what the new one holds
             self.show_rows(await app.store_worker.call(gather))
         await app.unsaved.tell()
