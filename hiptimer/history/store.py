@@ -166,10 +166,10 @@ def open_store(
 
     Args:
         path: The history file.
-        verify: Check every page now (``PRAGMA quick_check``); the app does it after its first
-            frame instead (:meth:`SqliteStore.check_pages`). Its
-            cost grows with the history, so the commands that only read the newest runs skip it;
-            damage in a page they read is still found, and the file moved aside then.
+        verify: Check every page now (``PRAGMA quick_check``). Its cost grows with the history,
+            so the commands that only read the newest runs skip it, and the app does it after its
+            first frame (:meth:`SqliteStore.check_pages`); damage in a page read before is still
+            found, and the file moved aside then.
         reading: Only read (``history``, ``list``, ``show``): the file is never written, moved or
             changed, whatever state it is in; :attr:`SqliteStore.unreadable` says why it could not
             be read, when it could not.
