@@ -36,6 +36,7 @@ __all__ = [
     "move_aside",
     "open_database",
     "open_read_only",
+    "pages_problem",
     "replace_damaged",
 ]
 
@@ -258,16 +259,25 @@ def _prepare(conn: sqlite3.Connection, *, verify: bool) -> tuple[str, str] | Non
     # Reading the schema touches the first pages: cheap, and finds a file damaged at its start.
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     if verify and version > 0:
-        # Every page: about 30 ms for a year of daily runs, 0.3 s for 10,000 runs (BENCHMARKS.md).
-        rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
-        if rows != ["ok"]:
-            return ("damaged", f"it is damaged ({'; '.join(rows[:3])})")
+        problem = pages_problem(conn)
+        if problem is not None:
+            return ("damaged", f"it is damaged ({problem})")
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: the WAL is synced at every commit, so a saved phase survives a power cut too.
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     migrate(conn)
     return None
+
+
+def pages_problem(conn: sqlite3.Connection) -> str | None:
+    """Check every page of the file (``PRAGMA quick_check``); what is wrong, or None if all is well.
+
+    About 30 ms for a year of daily runs, 0.3 s for 10,000 runs (BENCHMARKS.md): the app runs it
+    after its first frame (:meth:`~hiptimer.history.store.SqliteStore.check_pages`).
+    """
+    rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+    return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
 def damaged_notice(path: Path, reason: str, moved: Path, kept: int) -> str:

@@ -39,6 +39,7 @@ from hiptimer.history.opening import (
     close_quietly,
     damaged_notice,
     describe_error,
+    is_damage,
     open_read_only,
     replace_damaged,
 )
@@ -160,4 +161,10 @@ class StoreRecovery(StoreConnection):
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, sqlite3.IntegrityError):
                 raise
+            if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
+                # A file opened without its page check (the app checks after its first frame):
+                # moved aside as a read that meets damage does, and the new file opened.
+                self._replace_damaged(exc)
+                self._ready()
+                return
             self._stop_writing(f"writing {self.path} failed ({describe_error(exc)})")

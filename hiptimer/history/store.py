@@ -26,11 +26,12 @@ Only reading
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
 from hiptimer.history.liveness import HEARTBEAT_SECONDS, OPEN_OWNERS, STALE_AFTER_SECONDS
-from hiptimer.history.opening import UnusableError, open_database, open_read_only
+from hiptimer.history.opening import UnusableError, is_damage, open_database, open_read_only, pages_problem
 from hiptimer.history.records import (
     FallbackStore,
     HistorySource,
@@ -91,6 +92,35 @@ class SqliteStore(StoreWriting):
             self._state.opened = False
             OPEN_OWNERS.discard(self.owner)
 
+    def check_pages(self) -> str | None:
+        """Check every page of the file now (``PRAGMA quick_check``), for a store opened without
+        ``verify``: the app opens its history so and checks it after its first frame.
+
+        A damaged file is moved aside then, exactly as at opening: the runs that still read are
+        kept in a new file, the old one is never deleted, and :attr:`notice` says so.
+
+        Returns:
+            :attr:`notice`: what to tell the user about the history file (None when all is well).
+        """
+        with self._lock:
+            self._ready()
+            conn = self._state.conn
+            read_only = self._state.read_only is not None
+            if conn is None or (self._state.fallback and not read_only):
+                return self.notice
+            try:
+                problem = pages_problem(conn)
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise
+                problem = str(exc)
+            if problem is not None and read_only:
+                self._go_to_memory(f"reading {self.path} failed (it is damaged: {problem})")
+            elif problem is not None:
+                self._replace_damaged(sqlite3.DatabaseError(problem))
+                self._ready()
+            return self.notice
+
     def _ready(self) -> None:
         if self._state.opened:
             return
@@ -136,9 +166,10 @@ def open_store(
 
     Args:
         path: The history file.
-        verify: Check every page now (``PRAGMA quick_check``), as the app does when it starts. Its
-            cost grows with the history, so the commands that only read the newest runs skip it;
-            damage in a page they read is still found, and the file moved aside then.
+        verify: Check every page now (``PRAGMA quick_check``). Its cost grows with the history,
+            so the commands that only read the newest runs skip it, and the app does it after its
+            first frame (:meth:`SqliteStore.check_pages`); damage in a page read before is still
+            found, and the file moved aside then.
         reading: Only read (``history``, ``list``, ``show``): the file is never written, moved or
             changed, whatever state it is in; :attr:`SqliteStore.unreadable` says why it could not
             be read, when it could not.

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,20 +25,21 @@ from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.notifications import Notification, Notify
 
-from hiptimer.core.continuation import DEFAULT_CONTINUE_MINUTES, continue_run, is_recent, where_text
 from hiptimer.core.plan import compile_plan
 from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
-from hiptimer.core.results import RunStatus
 from hiptimer.tui.parts import AppParts
-from hiptimer.tui.run_control import RunStart
-from hiptimer.tui.screens.confirm import ConfirmScreen
 from hiptimer.tui.screens.home import HomeScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
 from hiptimer.tui.store_worker import StoreWorker
 from hiptimer.tui.unsaved import UnsavedRuns
 
-if TYPE_CHECKING:  # the run screen loads when a run starts, after the home screen is up
+# What only a run or a dialog needs (the run screen, its controller and the engine behind it,
+# the yes/no dialog) loads when first used, after the home screen is up.
+if TYPE_CHECKING:
+    from hiptimer.tui.run_control import RunStart
     from hiptimer.tui.screens.run import RunScreen
+
+_RUN_SCREEN_MODULE = "hiptimer.tui.screens.run"
 
 __all__ = ["HiptimerApp", "default_boottime"]
 
@@ -63,11 +65,15 @@ def _utc_now() -> datetime:
 
 def _fresh_start(entry: SessionEntry, store: RunStore) -> RunStart:
     """A new run of ``entry`` at today's targets (call it on the store thread)."""
+    from hiptimer.tui.run_control import RunStart  # late: see the imports above
+
     return RunStart(plan_for_today(entry.session, store), definition_hash(entry.session))
 
 
 def _retire(run_id: int, store: RunStore, *, now: datetime) -> None:
     """End an interrupted run as aborted (the runner started fresh), keeping when it stopped."""
+    from hiptimer.core.results import RunStatus  # late: see the imports above
+
     run = store.run(run_id)
     ended = run.ended if run is not None and run.ended is not None else now
     store.end_run(run_id, RunStatus.ABORTED, ended=ended)
@@ -88,6 +94,10 @@ UNTIL_DISMISSED = 24 * 3600.0
 
 MUTE_NOTICE_SECONDS = 1.5
 """How long "Cues muted" stays up: the top bar of a run says "muted" all the while anyway."""
+
+SETTLE_SECONDS = 0.1
+"""How long after the first frame the history's page check and the cue player's start begin
+(unless a run waits for them): the frame is written to the terminal meanwhile."""
 
 EXIT_GRACE_SECONDS = 3.0
 """After a signal, how long the app has to shut down and restore the terminal before it is ended."""
@@ -113,6 +123,19 @@ def _end_process_if_stuck(saved: Future[None], code: int) -> None:
     os._exit(code)
 
 
+class _NoPlayerYet:
+    """Stands in for the cue player until it is built; no run is given it (runs wait for it)."""
+
+    name = "off"
+    offset = 0.0
+
+    def play(self, request: object) -> None:
+        """Nothing: no run plays before the player is built."""
+
+    def close(self) -> None:
+        """Nothing to let go of."""
+
+
 class HiptimerApp(AppParts):
     """Guided hip routines for runners.
 
@@ -120,7 +143,7 @@ class HiptimerApp(AppParts):
         clock: The monotonic clock every timing decision is measured on.
         catalog: The sessions to offer.
         store: Where runs are saved (only ever called from the store thread).
-        player: Plays the cues.
+        player: Plays the cues (None: the one ``audio`` builds).
         start: A session to start at once (``hiptimer run SESSION``); None opens at home.
         boottime: A clock that keeps counting through a sleep (default: CLOCK_BOOTTIME).
         wall_clock: The current date and time, timezone-aware (default: now in UTC).
@@ -135,7 +158,13 @@ class HiptimerApp(AppParts):
             touch screen): the words speak of tapping buttons rather than pressing keys, and
             lists have rows tall enough for a finger.
         continue_minutes: A run interrupted less than this many minutes ago goes on by its clock
-            at the next start, without a question (0: always ask).
+            at the next start, without a question (0: always ask; None: the default, 5).
+        audio: Builds the cue player and says which output it uses, for an app given no
+            ``player``: called on a thread of its own once the first frame is on the screen (it
+            may take a few tenths of a second, finding a device); a run waits for it.
+        history_check: Checks the history file (on the store thread) once the first frame is on
+            the screen, before anything is written to it, and says what to tell the user (a
+            damaged file was moved aside) or None; see :meth:`check_history`.
     """
 
     CSS_PATH = "app.tcss"
@@ -151,7 +180,7 @@ class HiptimerApp(AppParts):
         clock: Clock,
         catalog: SessionCatalog,
         store: RunStore,
-        player: CuePlayer,
+        player: CuePlayer | None = None,
         start: SessionEntry | None = None,
         boottime: Clock | None = None,
         wall_clock: Callable[[], datetime] | None = None,
@@ -161,13 +190,21 @@ class HiptimerApp(AppParts):
         audio_notice: str | None = None,
         handle_signals: bool = True,
         served: bool = False,
-        continue_minutes: float = DEFAULT_CONTINUE_MINUTES,
+        continue_minutes: float | None = None,
+        history_check: Callable[[RunStore], str | None] | None = None,
+        audio: Callable[[], tuple[CuePlayer, str]] | None = None,
     ) -> None:
         super().__init__()
         self.continue_minutes = continue_minutes
         self.clock = clock
         self.catalog = catalog
-        self.player = player
+        if player is None and audio is None:
+            raise ValueError("the app needs a cue player, or a way to build one (audio)")
+        self.player: CuePlayer = player if player is not None else _NoPlayerYet()
+        """Plays the cues (until ``audio`` has built it, a stand-in no run is given)."""
+        self._audio = audio if player is None else None
+        self._audio_built: Future[tuple[CuePlayer, str]] | None = None
+        self._audio_arrived = asyncio.Event()
         self.boottime = boottime or default_boottime
         self.wall_clock = wall_clock or _utc_now
         self.store_worker = StoreWorker(store, on_error=self._store_failed)
@@ -181,6 +218,9 @@ class HiptimerApp(AppParts):
         self.unsaved = UnsavedRuns(self, told=self._notices)
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
+        self._history_check = history_check
+        self._history_checked: asyncio.Task[bool] | None = None
+        self._hurry = asyncio.Event()
         self.served = served
         """Whether the app is shown in a browser (``hiptimer serve``), likely on a touch screen."""
         self._signalled = False
@@ -206,12 +246,7 @@ class HiptimerApp(AppParts):
     def on_mount(self) -> None:
         for notice in self._notices:
             self.notify(notice, timeout=NOTICE_SECONDS)
-        if self._audio_notice and _is_routine(self._audio_notice):
-            self.notify(self._audio_notice, timeout=ROUTINE_NOTICE_SECONDS, markup=False)
-        elif self._audio_notice:
-            # Kept by hand (Textual's notify gives no handle): taken down by end_audio_notice.
-            self._audio_toast = Notification(self._audio_notice, timeout=UNTIL_DISMISSED, markup=False)
-            self.post_message(Notify(self._audio_toast))
+        self._show_audio_notice(self._audio_notice)
         bad = len({getattr(error, "path", error) for error in self.catalog.errors})
         if bad:
             files = "A session file has" if bad == 1 else f"{bad} session files have"
@@ -223,6 +258,86 @@ class HiptimerApp(AppParts):
         self.push_screen(HomeScreen(offer_resume=self._start is None))
         if self._start is not None:
             self.start_session(self._start)
+
+    def _show_audio_notice(self, notice: str | None) -> None:
+        if notice and _is_routine(notice):
+            self.notify(notice, timeout=ROUTINE_NOTICE_SECONDS, markup=False)
+        elif notice:
+            # Kept by hand (Textual's notify gives no handle): taken down by end_audio_notice.
+            self._audio_toast = Notification(notice, timeout=UNTIL_DISMISSED, markup=False)
+            self.post_message(Notify(self._audio_toast))
+
+    def _start_audio(self) -> None:
+        """Build the cue player on a thread of its own (once), if the app was given none."""
+        make = self._audio
+        if make is None or self._audio_built is not None:
+            return
+        built: Future[tuple[CuePlayer, str]] = Future()
+        self._audio_built = built
+        loop = asyncio.get_running_loop()
+
+        def build() -> None:
+            try:
+                built.set_result(make())
+            except BaseException as exc:  # handed to the run that waits for the player
+                built.set_exception(exc)
+            with contextlib.suppress(RuntimeError):  # the app has ended meanwhile
+                loop.call_soon_threadsafe(self._audio_built_now, built)
+
+        threading.Thread(target=build, name="hiptimer-start-audio", daemon=True).start()
+
+    def _audio_built_now(self, built: Future[tuple[CuePlayer, str]]) -> None:
+        if built.exception() is None:
+            self.player, notice = built.result()
+            self._show_audio_notice(notice)
+        self._audio_arrived.set()
+
+    async def audio_ready(self) -> None:
+        """Wait until the cue player is built (starting it now if the first frame has not)."""
+        self._start_audio()
+        built = self._audio_built
+        if built is None:
+            return
+        await self._audio_arrived.wait()
+        built.result()  # a failure to build it reaches the run that needs it
+
+    async def check_history(self, *, now: bool = False) -> bool:
+        """Check the history file once, after the first frame; wait for that check.
+
+        The check, and building the cue player, start :data:`SETTLE_SECONDS` after the first
+        frame, or at once when a run is waiting for them (``now``).
+
+        Everything that writes to the history (a run, a resume) waits for it first, so a damaged
+        file is moved aside before anything is written to it, as when it was checked at opening.
+
+        Returns:
+            Whether the user was told something about the file (it was moved aside): what shows
+            the history should read it again.
+        """
+        if now:
+            self._hurry.set()
+        if self._history_checked is None:
+            self._history_checked = asyncio.get_running_loop().create_task(self._check_history_once())
+        return await asyncio.shield(self._history_checked)
+
+    async def _check_history_once(self) -> bool:
+        check = self._history_check
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+        # The frame is queued, not yet written (Textual writes on a thread of its own): a moment's
+        # wait keeps this work from competing with it for the interpreter.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), timeout=SETTLE_SECONDS)
+        self._start_audio()  # the first frame is up: the cue player's start no longer delays it
+        if check is None:
+            return False
+        notice = await self.store_worker.call(check)
+        if notice is None or notice in self._notices:
+            return False
+        self.unsaved.told(notice)
+        self.notify(notice, timeout=NOTICE_SECONDS)
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         # Any key or click takes the start-up audio notice down: it has been seen.
@@ -245,6 +360,11 @@ class HiptimerApp(AppParts):
         self.store_worker.close()
         with contextlib.suppress(Exception):
             self.player.close()
+        if self._audio_built is not None:
+            with contextlib.suppress(Exception):  # built after all, or still being built
+                late, _ = self._audio_built.result(timeout=EXIT_GRACE_SECONDS)
+                if late is not self.player:
+                    late.close()
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -311,6 +431,8 @@ class HiptimerApp(AppParts):
     @property
     def run_screen(self) -> RunScreen | None:
         """The run screen, if a run is on the screen stack."""
+        if _RUN_SCREEN_MODULE not in sys.modules:
+            return None  # no run screen was ever made: its module is loaded by the first run
         from hiptimer.tui.screens.run import RunScreen
 
         return next((s for s in self.screen_stack if isinstance(s, RunScreen)), None)
@@ -321,6 +443,9 @@ class HiptimerApp(AppParts):
             self.run_worker(self._start_session(entry), group="start", exclusive=True)
 
     async def _start_session(self, entry: SessionEntry) -> None:
+        await self.check_history(now=True)
+        await self.audio_ready()
+
         def prepare(store: RunStore) -> tuple[RunStart, ResumePoint | None, ResumePoint | None]:
             return _fresh_start(entry, store), store.resume_point(entry.id), store.running_elsewhere(entry.id)
 
@@ -345,12 +470,19 @@ class HiptimerApp(AppParts):
         Returns:
             Whether it did (the interruption was recent and where the run was is known).
         """
+        from hiptimer.core.continuation import (  # late: see the imports above
+            DEFAULT_CONTINUE_MINUTES,
+            is_recent,
+        )
+        from hiptimer.tui.run_control import RunStart
+
         live, stopped = point.live, point.interrupted
         if live is None or stopped is None or point.run_id in self._resume_offered:
             return False
         if self._changed_since(point, entry):
             return False  # its steps no longer match the file's: offered a fresh start instead
-        if not is_recent(stopped.timestamp(), self.wall_clock().timestamp(), self.continue_minutes):
+        minutes = DEFAULT_CONTINUE_MINUTES if self.continue_minutes is None else self.continue_minutes
+        if not is_recent(stopped.timestamp(), self.wall_clock().timestamp(), minutes):
             return False
         plan = compile_plan(entry.session, point.targets)
         if live.index >= len(plan.phases):
@@ -368,6 +500,10 @@ class HiptimerApp(AppParts):
         Returns:
             Whether the run was taken over.
         """
+        from hiptimer.core.continuation import continue_run, where_text  # late: see the imports above
+        from hiptimer.tui.run_control import RunStart
+        from hiptimer.tui.screens.confirm import ConfirmScreen
+
         plan = compile_plan(entry.session, live.targets)
         where = ""
         if live.live is not None and live.live.index < len(plan.phases):
@@ -409,6 +545,8 @@ class HiptimerApp(AppParts):
         Returns:
             Whether the run was resumed.
         """
+        from hiptimer.tui.run_control import RunStart  # late: see the imports above
+        from hiptimer.tui.screens.confirm import ConfirmScreen
 
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
@@ -442,6 +580,8 @@ class HiptimerApp(AppParts):
 
         Must run in a worker (it waits for the dialog). Returns whether to start fresh.
         """
+        from hiptimer.tui.screens.confirm import ConfirmScreen  # late: see the imports above
+
         self._resume_offered.add(point.run_id)
         started = point.started.astimezone().strftime("%a %d %b %H:%M")
         detail = (
@@ -456,6 +596,8 @@ class HiptimerApp(AppParts):
 
     async def offer_resume(self) -> None:
         """At home: offer the latest interrupted run of any session, once (run it in a worker)."""
+        await self.check_history()
+        await self.audio_ready()
         point = await self.store_worker.call(lambda store: store.resume_point())
         if point is None or point.run_id in self._resume_offered or self.run_screen is not None:
             return

@@ -24,6 +24,9 @@ __all__ = ["AppParts", "UnsavedOffers"]
 class UnsavedOffers(Protocol):
     """Offers to save the runs kept in memory (:class:`~hiptimer.tui.unsaved.UnsavedRuns`)."""
 
+    def told(self, notice: str) -> None:
+        """The store's ``notice`` has been shown: :meth:`tell` says only what is new."""
+
     async def tell(self) -> None:
         """Say once, at home, that runs are kept in memory and why."""
 
@@ -60,6 +63,10 @@ class AppParts(App[None]):
 
     def start_session(self, entry: SessionEntry) -> None:
         """Start a run of ``entry`` with today's targets (offering to resume an interrupted one)."""
+        raise NotImplementedError
+
+    async def check_history(self) -> bool:
+        """Check the history file once, after the first frame; whether the user was told of it."""
         raise NotImplementedError
 
     async def offer_resume(self) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from hiptimer.core.engine import RunState, Status
 from hiptimer.core.model import Schedule, ScheduleWhen
 from hiptimer.core.plan import Phase, PhaseKind, Side
 from hiptimer.core.ports import SessionHistory
 from hiptimer.core.printable import escape
 from hiptimer.core.results import Outcome, PhaseResult
+
+if TYPE_CHECKING:  # the engine loads with the first run: the home screen uses this module too
+    from hiptimer.core.engine import RunState
 
 __all__ = [
     "clock_text",
@@ -60,6 +63,8 @@ def minutes_text(seconds: float, estimate: bool = False) -> str:
 
 def state_word(state: RunState) -> tuple[str, str]:
     """What the run is doing, in one or two words, and the CSS class that colours it."""
+    from hiptimer.core.engine import Status  # late: see the imports above
+
     status = state.status
     if status is Status.PAUSED:
         return "PAUSED", "paused"
@@ -88,6 +93,8 @@ def readout(state: RunState, now: float, *, touch: bool = False) -> tuple[str, s
     time since it started. The words name keys in a terminal and buttons to tap on a touch screen
     (``touch``: the app is served to a browser).
     """
+    from hiptimer.core.engine import Status  # late: see the imports above
+
     phase = state.phase
     if state.counting_down or state.status is Status.READY:
         return str(_ceil(state.remaining(now) or 0.0)), "get ready"

@@ -20,7 +20,6 @@ from typing import Protocol, cast
 
 from hiptimer.core.ports import RunStore, StoredRun
 from hiptimer.tui.parts import AppParts
-from hiptimer.tui.screens.save_runs import SaveRunsScreen
 
 __all__ = ["MemoryState", "UnsavedRuns", "export_folders", "export_runs", "memory_state"]
 
@@ -153,6 +152,10 @@ class UnsavedRuns:
                 notice = notice[len(old) :].strip()
         return notice or None
 
+    def told(self, notice: str) -> None:
+        """``notice`` (the store's) has been shown by the app: :meth:`tell` says only what is new."""
+        self._told.append(notice)
+
     async def tell(self) -> None:
         """Show the store's notice if it says something new (call it at home)."""
         state = await self._app.store_worker.call(memory_state)
@@ -173,6 +176,8 @@ class UnsavedRuns:
         path = proposed_path(now, self._folders())
         where = f" to {path}" if path is not None else ""
         self._asking = True
+        from hiptimer.tui.screens.save_runs import SaveRunsScreen  # late: rarely needed, not at start
+
         answer = await self._app.push_screen_wait(
             SaveRunsScreen(
                 "History cannot be saved",
@@ -225,6 +230,8 @@ class UnsavedRuns:
         where = f" to {path}" if path is not None else ""
         runs = _runs(state.count)
         them = "it" if state.count == 1 else "them"
+        from hiptimer.tui.screens.save_runs import SaveRunsScreen  # late: rarely needed, not at start
+
         self._app.push_screen(
             SaveRunsScreen(
                 f"Save {runs} before quitting?",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -107,12 +107,10 @@ class HomeScreen(HiptimerScreen):
     def on_screen_resume(self) -> None:
         self.load()
 
-    @work(exclusive=True, group="home-load")
-    async def load(self) -> None:
-        """Read the sessions' history and today's plans (on the store thread), then show them."""
-        app = self.hiptimer
-        entries = list(app.catalog.entries)
-        now = app.wall_clock()
+    def _gather(self) -> Callable[[RunStore], list[HomeRow]]:
+        """What reads the sessions' history and today's plans (call it on the store thread)."""
+        entries = list(self.hiptimer.catalog.entries)
+        now = self.hiptimer.wall_clock()
 
         def gather(store: RunStore) -> list[HomeRow]:
             history = store.session_history([e.id for e in entries], now=now)
@@ -121,7 +119,16 @@ class HomeScreen(HiptimerScreen):
                 for e in entries
             ]
 
+        return gather
+
+    @work(exclusive=True, group="home-load")
+    async def load(self) -> None:
+        """Read the sessions' history and today's plans (on the store thread), then show them."""
+        app = self.hiptimer
+        gather = self._gather()
         self.show_rows(await app.store_worker.call(gather))
+        if await app.check_history():  # the file was moved aside: show what the new one holds
+            self.show_rows(await app.store_worker.call(gather))
         await app.unsaved.tell()
         if self._offer_resume:
             self._offer_resume = False

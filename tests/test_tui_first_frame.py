@@ -1,0 +1,223 @@
+"""The home screen comes first: what only later screens need, and the history's page check, wait.
+
+The history file is checked page by page (``PRAGMA quick_check``, which grows with the history)
+once the home screen is on the screen, and before anything is written to it; a damaged file is
+still moved aside, never deleted, and the user told. The run screen, its controller and engine, and
+the dialogs load when first used; at home, the cue player is built after the first frame.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from store_kit import builtin, corrupt, play
+from textual.message import Message
+from textual.notifications import Notify
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+from tui_kit import FakeClock, RecordingPlayer, catalog, make_app, run_screen, until_shown
+
+from hiptimer.audio import NullPlayer
+from hiptimer.core.cues import CuePlayer
+from hiptimer.core.ports import MemoryStore, RunStore
+from hiptimer.history.store import SqliteStore, open_store
+from hiptimer.tui import launch
+from hiptimer.tui.app import HiptimerApp
+from hiptimer.tui.screens.home import HomeScreen
+from hiptimer.tui.screens.run import RunScreen
+
+
+def _checking(calls: list[int], app_box: list[object]) -> object:
+    """launch's page check, noting how many rows the home table showed when it ran."""
+
+    def check(store: RunStore) -> str | None:
+        app = app_box[0]
+        screen = app.screen  # type: ignore[attr-defined]
+        calls.append(screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1)
+        return launch._check_pages(store)
+
+    return check
+
+
+async def home_rows(pilot: Pilot[None]) -> None:
+    """Pause until the home screen's table shows its rows (bounded in real time)."""
+    for _ in range(2000):
+        screen = pilot.app.screen
+        if isinstance(screen, HomeScreen) and screen.query_one(DataTable).row_count:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the home screen never showed its rows")
+
+
+async def test_a_damaged_history_is_checked_after_the_first_frame_moved_aside_and_the_user_told(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    corrupt(path)
+    damaged = path.read_bytes()
+    store, notice = open_store(path, verify=False)
+    assert notice is None  # opening looked at the first pages only
+    calls: list[int] = []
+    box: list[object] = []
+    messages: list[Message] = []
+    app = make_app(FakeClock(), store=store, history_check=_checking(calls, box))
+    box.append(app)
+    async with app.run_test(size=(100, 30), message_hook=messages.append, notifications=True) as pilot:
+        await home_rows(pilot)
+        assert await app.check_history()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        told = [m.notification.message for m in messages if isinstance(m, Notify)]
+        moved = [p for p in tmp_path.glob("history.sqlite3.damaged-*") if not p.name.endswith(("wal", "shm"))]
+        assert len(moved) == 1 and moved[0].read_bytes() == damaged  # kept as it was, never deleted
+        assert len([text for text in told if str(moved[0]) in text and "damaged" in text]) == 1, told
+        assert calls == [4]  # once, with the home screen's rows already on the screen
+        # The runs that still read were kept in the new file, and the home screen reads it.
+        assert 10 <= len(store.records()) < 40
+        assert app.screen.query_one(DataTable).row_count == 4
+    store.close()
+
+
+async def test_a_run_started_at_once_waits_for_the_check_so_it_is_saved_in_the_new_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    corrupt(path)
+    store, _ = open_store(path, verify=False)
+    app = make_app(FakeClock(), store=store, start="pre-run-hips", history_check=launch._check_pages)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until_shown(pilot, RunScreen, "#session")
+        await app.workers.wait_for_complete()
+        run_screen(app).controller.interrupt()
+        await app.store_worker.drain()
+    assert [p for p in tmp_path.glob("history.sqlite3.damaged-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert any(r.run.session_id == "pre-run-hips" for r in store.records())
+    store.close()
+
+
+async def test_a_sound_history_is_checked_once_and_nothing_is_said(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "history.sqlite3")
+    play(store, builtin("hill-sprints"))
+    store.close()
+    store, _ = open_store(tmp_path / "history.sqlite3", verify=False)
+    calls: list[int] = []
+    box: list[object] = []
+    messages: list[Message] = []
+    app = make_app(FakeClock(), store=store, history_check=_checking(calls, box))
+    box.append(app)
+    async with app.run_test(size=(100, 30), message_hook=messages.append, notifications=True) as pilot:
+        await home_rows(pilot)
+        assert not await app.check_history()
+        await pilot.pause()
+    assert calls == [4]
+    assert not [m for m in messages if isinstance(m, Notify) and "history" in m.notification.message.lower()]
+    store.close()
+
+
+_FIRST_FRAME = """
+import asyncio, json, sys
+from pathlib import Path
+from hiptimer.catalog.sessions import load_catalog
+from hiptimer.core.ports import MemoryStore
+from hiptimer.audio import NullPlayer
+from hiptimer.tui.app import HiptimerApp
+from hiptimer.tui.screens.home import HomeScreen
+from textual.widgets import DataTable
+
+async def main():
+    app = HiptimerApp(clock=lambda: 0.0, catalog=load_catalog(), store=MemoryStore(),
+                      player=NullPlayer("off"), handle_signals=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(500):
+            screen = app.screen
+            if isinstance(screen, HomeScreen) and screen.query_one(DataTable).row_count:
+                break
+            await pilot.pause(0.01)
+        await app.check_history()
+        await app.workers.wait_for_complete()  # the offer to resume has looked, and found none
+        await pilot.pause()
+        print(json.dumps(sorted(m for m in sys.modules if m.startswith("hiptimer."))))
+
+asyncio.run(main())
+"""
+
+
+def test_at_home_the_run_screen_its_engine_and_the_dialogs_are_not_loaded() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "hiptimer.tui.screens.home" in loaded
+    later = {
+        "hiptimer.tui.screens.run",
+        "hiptimer.tui.run_control",
+        "hiptimer.core.engine",
+        "hiptimer.core.continuation",
+        "hiptimer.tui.screens.confirm",
+    }
+    assert not loaded & later, sorted(loaded & later)
+
+
+async def test_at_home_the_cue_player_is_built_after_the_first_frame_and_a_run_waits_for_it() -> None:
+    clock = FakeClock()
+    player = RecordingPlayer(clock)
+    release = threading.Event()
+    built_with_rows: list[int] = []
+    box: list[HiptimerApp] = []
+
+    def build() -> tuple[CuePlayer, str]:
+        screen = box[0].screen
+        shown = screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1
+        built_with_rows.append(shown)
+        assert release.wait(timeout=30)
+        return player, "audio: recording"
+
+    messages: list[Message] = []
+    app = HiptimerApp(
+        clock=clock.monotonic,
+        catalog=catalog(),
+        store=MemoryStore(),
+        audio=build,
+        wall_clock=clock.wall,
+        boottime=clock.boottime,
+        handle_signals=False,
+    )
+    box.append(app)
+    async with app.run_test(size=(100, 30), message_hook=messages.append, notifications=True) as pilot:
+        await home_rows(pilot)
+        await app.check_history()
+        await pilot.press("enter")  # the highlighted session: a run cannot start without its player
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, HomeScreen)
+        release.set()
+        await until_shown(pilot, RunScreen, "#session")
+        assert run_screen(app).controller._player is player
+        told = [m.notification.message for m in messages if isinstance(m, Notify)]
+        assert "audio: recording" in told
+    assert built_with_rows == [4]  # once, with the home screen's rows on the screen
+    assert player.closed
+
+
+def test_at_home_the_app_is_handed_the_way_to_build_the_player_not_the_player(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    built: list[str | None] = []
+    handed: list[dict[str, object]] = []
+
+    def player(mode: str | None, voice: bool, offset: float, **_: object) -> tuple[CuePlayer, str]:
+        built.append(mode)
+        return NullPlayer("off"), "audio: off"
+
+    def no_run(self: HiptimerApp, *args: object, **kwargs: object) -> None:
+        handed.append({"player": self.player, "audio": self._audio})
+
+    monkeypatch.setattr(launch, "_player", player)
+    monkeypatch.setattr(HiptimerApp, "run", no_run)
+    assert launch.run_app(None) == 0
+    assert built == []  # not before the first frame
+    assert handed and handed[0]["audio"] is not None
