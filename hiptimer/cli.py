@@ -162,7 +162,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     Args:
         only: Build the sub-parser of this command alone (each one costs a few milliseconds of
-            start-up); None builds them all, as ``--help`` and an unknown command need.
+            start-up); ``""`` builds none (the app starts, no command named); None builds them
+            all, as ``--help`` and an unknown command need.
     """
     parser = argparse.ArgumentParser(
         prog="hiptimer",
@@ -221,7 +222,8 @@ def _command_named(argv: Sequence[str]) -> str | None:
     """The command ``argv`` names, if it surely names one; None when it may be asking for help.
 
     Only the options before the command are skipped (``--theme`` takes a value); a help option
-    there, or anything unexpected, gives None and so the whole parser.
+    there, or anything unexpected, gives None and so the whole parser. No command at all (the app
+    starts) gives ``""``: the app's first frame does not wait for the seven commands' parsers.
     """
     names = {command.name for command in _COMMANDS}
     rest = list(argv)
@@ -237,7 +239,7 @@ def _command_named(argv: Sequence[str]) -> str | None:
             return word
         else:
             return None
-    return None
+    return ""
 
 
 # -- commands ----------------------------------------------------------------------------------

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from hiptimer import __version__, locations
+from hiptimer import __version__, cli, locations
 from hiptimer.catalog.sessions import CatalogEntry
 from hiptimer.cli import CliHooks, SessionStatus, main
 from hiptimer.core.model import Session
@@ -253,3 +255,28 @@ def test_listing_and_checking_never_import_textual() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_starting_the_app_builds_no_command_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's first frame does not wait for the seven commands' parsers it never uses."""
+    launched: list[str | None] = []
+
+    def launch(args: argparse.Namespace, hooks: CliHooks) -> int:
+        launched.append(args.theme)
+        return 0
+
+    built: list[str] = []
+    add_parser = argparse._SubParsersAction.add_parser
+
+    def counting(self: argparse._SubParsersAction[argparse.ArgumentParser], name: str, **kw: Any) -> Any:
+        built.append(name)
+        return add_parser(self, name, **kw)
+
+    monkeypatch.setattr(cli, "_launch_app", launch)
+    monkeypatch.setattr(argparse._SubParsersAction, "add_parser", counting)
+    assert main([]) == 0
+    assert main(["--theme", "textual-light"]) == 0
+    assert main(["--theme=textual-dark"]) == 0
+    assert (launched, built) == ([None, "textual-light", "textual-dark"], [])
+    assert main(["history", "--limit", "1"]) == 0
+    assert built == ["history"]
