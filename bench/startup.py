@@ -15,7 +15,13 @@ hiptimer's modules are compiled to bytecode first, and the commands may write it
 installed by pip has it: with ``PYTHONDONTWRITEBYTECODE`` set and an editable install, every
 start would compile hiptimer's source again (tens of milliseconds a user never pays).
 
-Run: python bench/startup.py [--runs 15] [--json FILE] [--quick]
+With ``--instructions`` it also counts the instructions each command (and each first frame) runs,
+once each under valgrind's cachegrind (``--cache-sim=no``): a count that does not move with the
+machine's load or the CPU's speed, where a busy VM's CPU times swing by a third between identical
+runs. A first frame is counted up to the write that puts the known text on the screen
+(``bench/_until_frame.py`` ends the program there).
+
+Run: python bench/startup.py [--runs 15] [--json FILE] [--quick] [--instructions]
 """
 
 from __future__ import annotations
@@ -109,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15, help="runs of each command (default 15)")
     parser.add_argument("--quick", action="store_true", help="one run each: checks the script runs")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures to FILE")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions under valgrind (needs valgrind)"
+    )
     args = parser.parse_args(argv)
     runs = 1 if args.quick else max(1, args.runs)
     py = sys.executable
@@ -159,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_once(cmd, env, timings[name] if n else None)
             for name, cmd, needle, env_of_frame in frames:
                 first_frame(cmd, needle, env | env_of_frame, timings[name] if n else None)
+        counts = count_instructions(commands, frames, env, folder) if args.instructions else {}
     base = timings["python -c pass"]
     print(f"Start-up, median of {runs} run(s); load average at the end: {_load()}")
     print(f"{'command':44} {'wall ms':>8} {'CPU ms':>8} {'wall - python':>14}")
@@ -185,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  {name.removeprefix('first frame: ')} / bare Textual app, first frame: "
             f"{home.wall_ms / bare.wall_ms:.2f} ({home.cpu_ms / bare.cpu_ms:.2f})"
         )
+    if counts:
+        print_counts(counts)
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -192,11 +204,78 @@ def main(argv: list[str] | None = None) -> int:
                     "runs": runs,
                     "wall_ms": {name: t.wall_ms for name, t in timings.items()},
                     "cpu_ms": {name: t.cpu_ms for name, t in timings.items() if t.cpu},
+                    "instructions_millions": counts,
                 },
                 indent=2,
             )
         )
     return 0
+
+
+def count_instructions(
+    commands: list[tuple[str, list[str]]],
+    frames: list[tuple[str, list[str], bytes, dict[str, str]]],
+    env: dict[str, str],
+    folder: Path,
+) -> dict[str, float]:
+    """Millions of instructions each command and each first frame runs, under cachegrind."""
+    counts: dict[str, float] = {}
+    fixed = env | {"PYTHONHASHSEED": "0"}  # the same hashes, so the same work, every time
+    for i, (name, cmd) in enumerate(commands):
+        out = folder / f"cg-{i}.out"
+        subprocess.run([*_CACHEGRIND, f"--cachegrind-out-file={out}", *cmd], env=fixed, capture_output=True)
+        counts[name] = _summary(out)
+    for i, (name, cmd, needle, env_of_frame) in enumerate(frames):
+        out = folder / f"cg-frame-{i}.out"
+        script = [*cmd[1:]] if cmd[0] == sys.executable else cmd  # a Python script: run it by path
+        proc = spawn(
+            [
+                *_CACHEGRIND,
+                f"--cachegrind-out-file={out}",
+                sys.executable,
+                str(HERE / "_until_frame.py"),
+                needle.decode(),
+                *script,
+            ],
+            env=fixed | env_of_frame,
+        )
+        try:
+            deadline = time.monotonic() + 600
+            while proc.alive() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            proc.stop()
+        counts[name] = _summary(out)
+    return counts
+
+
+_CACHEGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no"]
+
+
+def _summary(out: Path) -> float:
+    """The instruction count cachegrind wrote to ``out``, in millions."""
+    for line in out.read_text().splitlines():
+        if line.startswith("summary:"):
+            return int(line.split()[1]) / 1e6
+    raise RuntimeError(f"no summary in {out}")
+
+
+def print_counts(counts: dict[str, float]) -> None:
+    """The instruction counts and the issue's ratios taken from them."""
+    print("Instructions (millions, one run each under cachegrind):")
+    for name, millions in counts.items():
+        print(f"  {name:44} {millions:9.1f}")
+    print("Ratios by instructions:")
+    pairs = [
+        (f"hiptimer history ({HISTORY_RUNS:,} runs)", "python -c pass"),
+        ("hiptimer check (4 built-ins)", "python -c 'import pydantic'"),
+        ("hiptimer show hill-sprints", "python -c 'import pydantic'"),
+        ("hiptimer list", "python -c 'import pydantic'"),
+        ("first frame: hiptimer home", "first frame: bare Textual app"),
+        ("first frame: hiptimer home, audio on", "first frame: bare Textual app"),
+    ]
+    for name, ref in pairs:
+        print(f"  {name} / {ref}: {counts[name] / counts[ref]:.2f}")
 
 
 def _load() -> str:
