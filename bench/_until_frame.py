@@ -27,7 +27,7 @@ def main() -> None:
         if needle in data or wanted in data.encode("utf-8", "replace"):
             os._exit(0)
 
-    writer.WriterThread.write = write_then_leave  # type: ignore[method-assign]
+    writer.WriterThread.write = write_then_leave  # type: ignore[method-assign,assignment]
     if rest[0] == "-m":
         sys.argv = [rest[1], *rest[2:]]
         runpy.run_module(rest[1], run_name="__main__", alter_sys=True)

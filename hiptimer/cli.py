@@ -15,10 +15,11 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from hiptimer import __version__
 from hiptimer.core.printable import escape, table_lines
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on the history command's path
 
 if TYPE_CHECKING:  # imported where they are used, so a command loads only what it needs
     from pathlib import Path
@@ -31,17 +32,23 @@ if TYPE_CHECKING:  # imported where they are used, so a command loads only what 
 __all__ = ["CliHooks", "SessionStatus", "build_parser", "main"]
 
 
-# The small records here are NamedTuples, not dataclasses: importing dataclasses (and inspect with
-# it) costs a command such as ``history`` more than parsing its arguments.
+# The small records here are plain classes, not dataclasses or NamedTuples: importing dataclasses
+# (and inspect) or typing costs a command such as ``history`` more than parsing its arguments.
 
 
-class SessionStatus(NamedTuple):
-    """What the history says about a session, as shown by ``hiptimer list``."""
+class SessionStatus:
+    """What the history says about a session, as shown by ``hiptimer list``.
 
-    last_done: str = "-"
-    """When it was last done ("2 days ago"), or "-"."""
-    due: str = "-"
-    """Whether it is due ("today", "in 3 days"), or "-"."""
+    Attributes:
+        last_done: When it was last done ("2 days ago"), or "-".
+        due: Whether it is due ("today", "in 3 days"), or "-".
+    """
+
+    __slots__ = ("due", "last_done")
+
+    def __init__(self, last_done: str = "-", due: str = "-") -> None:
+        self.last_done = last_done
+        self.due = due
 
 
 def _no_status(entry: CatalogEntry) -> SessionStatus:
@@ -62,7 +69,7 @@ def _load_catalog() -> Catalog:
     return load_catalog()
 
 
-class CliHooks(NamedTuple):
+class CliHooks:
     """What the commands need from the rest of hiptimer, handed in so tests can replace it.
 
     Attributes:
@@ -72,10 +79,19 @@ class CliHooks(NamedTuple):
         reasons: Why each progression is at today's target ("last run completed 7 repeats -> 8 today").
     """
 
-    catalog: Callable[[], Catalog] = _load_catalog
-    status: Callable[[CatalogEntry], SessionStatus] = _no_status
-    targets: Callable[[Session], Mapping[str, float]] = _start_targets
-    reasons: Callable[[Session], Mapping[str, str]] = _no_reasons
+    __slots__ = ("catalog", "reasons", "status", "targets")
+
+    def __init__(
+        self,
+        catalog: Callable[[], Catalog] = _load_catalog,
+        status: Callable[[CatalogEntry], SessionStatus] = _no_status,
+        targets: Callable[[Session], Mapping[str, float]] = _start_targets,
+        reasons: Callable[[Session], Mapping[str, str]] = _no_reasons,
+    ) -> None:
+        self.catalog = catalog
+        self.status = status
+        self.targets = targets
+        self.reasons = reasons
 
 
 def _default_hooks() -> CliHooks:
@@ -148,13 +164,22 @@ class _RawDescriptionFormatter(argparse.RawDescriptionHelpFormatter, _HelpFormat
     """:class:`argparse.RawDescriptionHelpFormatter`, sized as :class:`_HelpFormatter` is."""
 
 
-class _Command(NamedTuple):
+class _Command:
     """A subcommand: its name, one line of help, what it runs and the arguments it takes."""
 
-    name: str
-    help: str
-    run: Callable[[argparse.Namespace, CliHooks], int]
-    arguments: Callable[[argparse.ArgumentParser], object] | None = None
+    __slots__ = ("arguments", "help", "name", "run")
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        run: Callable[[argparse.Namespace, CliHooks], int],
+        arguments: Callable[[argparse.ArgumentParser], object] | None = None,
+    ) -> None:
+        self.name = name
+        self.help = help
+        self.run = run
+        self.arguments = arguments
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

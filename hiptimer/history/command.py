@@ -17,11 +17,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from hiptimer.core.printable import escape, table_lines
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on the history command's path
 if TYPE_CHECKING:  # imported where they are used: every command builds the parser with this module
+    from typing import TextIO
+
     from hiptimer.core.model import Session
     from hiptimer.core.ports import SessionHistory
     from hiptimer.core.progression import TodayTargets

@@ -18,11 +18,11 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hiptimer.history.layout import SCHEMA_VERSION, migrate
 from hiptimer.history.private import create_private_file, make_private_folder
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on the history command's path
 if TYPE_CHECKING:  # shutil and tempfile only for a read-only copy: every start would load them
     import tempfile
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from hiptimer.core.outcomes import Outcome, RunStatus
 from hiptimer.history.layout import parse_time, targets_from_json, time_text
 from hiptimer.history.liveness import STALE_COLUMNS, stale_end
 from hiptimer.history.opening import UnusableError, is_damage, open_read_only
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on the history command's path
 if TYPE_CHECKING:  # a record is turned into a line only where records were read anyway
     from hiptimer.history.records import RunRecord
 
