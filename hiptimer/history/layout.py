@@ -11,7 +11,15 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate", "parse_time", "targets_from_json", "time_text"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "migrate",
+    "parse_time",
+    "run_filter",
+    "targets_from_json",
+    "time_text",
+]
 
 _V1 = """
 CREATE TABLE runs (
@@ -131,6 +139,20 @@ def time_text(moment: datetime) -> str:
     A naive ``datetime`` is taken as local time (as :meth:`datetime.astimezone` does).
     """
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def run_filter(session_id: str | None, since: datetime | None) -> tuple[str, list[object]]:
+    """The ``WHERE`` clause (or nothing) choosing runs of one session and/or since a moment, with
+    its arguments: what every list of runs filters by."""
+    clauses: list[str] = []
+    args: list[object] = []
+    if session_id is not None:
+        clauses.append("session_id = ?")
+        args.append(session_id)
+    if since is not None:
+        clauses.append("started >= ?")
+        args.append(time_text(since))
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), args
 
 
 def parse_time(text: str) -> datetime:

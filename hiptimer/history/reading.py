@@ -14,11 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
 from hiptimer.core.results import Outcome, RunStatus
 from hiptimer.history.format import write_json
+from hiptimer.history.layout import run_filter
 from hiptimer.history.records import FallbackStore, RunRecord, SavedPhase
 from hiptimer.history.recovery import StoreRecovery
 from hiptimer.history.schema import (
@@ -247,15 +248,7 @@ class StoreReading(StoreRecovery):
         limit: int | None,
         offset: int,
     ) -> list[sqlite3.Row]:
-        clauses: list[str] = []
-        args: list[Any] = []
-        if session_id is not None:
-            clauses.append("session_id = ?")
-            args.append(session_id)
-        if since is not None:
-            clauses.append("started >= ?")
-            args.append(time_text(since))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, args = run_filter(session_id, since)
         args += [-1 if limit is None else limit, offset]
         return conn.execute(
             f"SELECT {RUN_COLUMNS} FROM runs {where} ORDER BY started DESC, id DESC LIMIT ? OFFSET ?", args

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hiptimer.core.outcomes import Outcome, RunStatus
-from hiptimer.history.layout import parse_time, targets_from_json, time_text
+from hiptimer.history.layout import parse_time, run_filter, targets_from_json
 from hiptimer.history.liveness import STALE_COLUMNS, stale_end
 from hiptimer.history.opening import UnusableError, is_damage, open_read_only
 
@@ -136,16 +136,8 @@ def read_table(
 def _lines(
     conn: sqlite3.Connection, session_id: str | None, since: datetime | None, limit: int | None
 ) -> list[RunLine]:
-    clauses: list[str] = []
-    args: list[object] = list(_DONE)
-    if session_id is not None:
-        clauses.append("session_id = ?")
-        args.append(session_id)
-    if since is not None:
-        clauses.append("started >= ?")
-        args.append(time_text(since))
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    args.append(-1 if limit is None else limit)
+    where, chosen = run_filter(session_id, since)
+    args: list[object] = [*_DONE, *chosen, -1 if limit is None else limit]
     done = ", ".join("?" * len(_DONE))
     rows = conn.execute(
         "SELECT r.id, r.session_id, r.status, r.started, r.ended, r.targets_json, r.phase_count,"
