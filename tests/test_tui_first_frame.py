@@ -270,3 +270,11 @@ def test_a_session_not_found_leaves_the_collector_on(capsys: pytest.CaptureFixtu
         gc.unfreeze()
     assert gc.isenabled()
     assert "no-such-session" in capsys.readouterr().err
+
+
+def test_the_sessions_modules_load_while_the_app_is_built_not_with_the_launcher() -> None:
+    code = "import sys, hiptimer.tui.launch; print('hiptimer.catalog.sessions' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "False"  # imported inside the collector's pause, with the app

@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
-from hiptimer.core.ports import CuePlayer, RunStore
 from hiptimer.core.printable import escape
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from hiptimer.catalog.sessions import Catalog
+    from hiptimer.core.ports import CuePlayer, RunStore
     from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["SERVED_VARIABLE", "run_app"]
@@ -86,6 +86,8 @@ def _build_app(session: str | None, theme: str | None) -> HiptimerApp | None:
     # and Textual load meanwhile; at home, the app starts it after its first frame (nothing plays
     # before a run starts, and a run waits for it).
     audio = _Background(make_player) if session is not None else None
+    from hiptimer.catalog.sessions import SessionNotFoundError  # late: made with the collector paused
+
     catalog = load_catalog()
     start = None
     if session is not None and audio is not None:
@@ -123,6 +125,13 @@ def _build_app(session: str | None, theme: str | None) -> HiptimerApp | None:
     ring.append(app.bell)
     out.append(partial(_write, app))
     return app
+
+
+def load_catalog() -> Catalog:
+    """The sessions (imported when the app is built, while the collector is paused)."""
+    from hiptimer.catalog.sessions import load_catalog as load
+
+    return load()
 
 
 @contextlib.contextmanager
