@@ -238,29 +238,51 @@ def test_at_home_the_app_is_handed_the_way_to_build_the_player_not_the_player(
     assert handed and handed[0]["audio"] is not None
 
 
-def test_the_app_is_built_with_the_collector_paused_and_what_it_made_is_left_out_of_later_collections(
+def test_the_app_is_built_and_shows_its_first_frame_with_the_collector_paused_then_it_runs_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     during: list[bool] = []
-    after: list[tuple[bool, int]] = []
+    at_run: list[tuple[bool, int]] = []
+    settled: list[object] = []
 
     def catalog() -> object:
         during.append(gc.isenabled())
         return load_catalog()
 
-    def no_run(self: HiptimerApp, *args: object, **kwargs: object) -> None:
-        after.append((gc.isenabled(), gc.get_freeze_count()))
+    def run(self: HiptimerApp, *args: object, **kwargs: object) -> None:
+        at_run.append((gc.isenabled(), gc.get_freeze_count()))
+        settled.append(self._settled)
 
     monkeypatch.setattr(launch, "load_catalog", catalog)
     monkeypatch.setattr(launch, "_player", lambda *a, **k: (NullPlayer("off"), "audio: off"))
-    monkeypatch.setattr(HiptimerApp, "run", no_run)
+    monkeypatch.setattr(HiptimerApp, "run", run)
     gc.unfreeze()
     try:
         assert launch.run_app(None) == 0
     finally:
         gc.unfreeze()
     assert during == [False]  # no collection while the app's long-lived parts are made
-    assert after[0][0] and after[0][1] > 0  # collecting again, without going through them
+    assert at_run[0][0] is False and at_run[0][1] > 0  # what was made is frozen; still paused
+    assert gc.isenabled()  # collecting again once the app has ended, whatever happened
+    assert callable(settled[0])  # what the app calls once its first frame is up
+
+
+async def test_the_app_says_when_its_first_frame_is_up_once_with_the_rows_shown() -> None:
+    calls: list[int] = []
+    box: list[HiptimerApp] = []
+
+    def settled() -> None:
+        screen = box[0].screen
+        calls.append(screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1)
+
+    app = make_app(FakeClock(), settled=settled)
+    box.append(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_rows(pilot)
+        await app.check_history()
+        await app.check_history()
+        await pilot.pause()
+    assert calls == [4]
 
 
 def test_a_session_not_found_leaves_the_collector_on(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,13 +10,12 @@ before loading it.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -55,15 +54,21 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             known = ", ".join(sorted(BUILTIN_THEMES))
             print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
             return 2
-    with _made_once():
-        app = _build_app(session, theme)
-    if app is None:
-        return 1
-    app.run()
+    collecting = gc.isenabled()
+    gc.disable()  # until the first frame: see _collect_again
+    try:
+        app = _build_app(session, theme, settled=partial(_collect_again, collecting))
+        if app is None:
+            return 1
+        gc.freeze()
+        app.run()
+    finally:
+        if collecting:
+            gc.enable()  # however the app ended (its first frame turns it on before)
     return app.return_code or 0
 
 
-def _build_app(session: str | None, theme: str | None) -> HiptimerApp | None:
+def _build_app(session: str | None, theme: str | None, *, settled: Callable[[], None]) -> HiptimerApp | None:
     """The app with its real parts, or None (said why) when ``session`` cannot be found."""
     notices: list[str] = []
     settings_note, muted, voice, offset, audio_mode, continue_minutes = _settings()
@@ -121,6 +126,7 @@ def _build_app(session: str | None, theme: str | None) -> HiptimerApp | None:
         continue_minutes=continue_minutes,
         history_check=_check_pages,
         audio=make_player if player is None else None,
+        settled=settled,
     )
     ring.append(app.bell)
     out.append(partial(_write, app))
@@ -134,24 +140,18 @@ def load_catalog() -> Catalog:
     return load()
 
 
-@contextlib.contextmanager
-def _made_once() -> Iterator[None]:
-    """Loading and building the app makes objects that live as long as it does (modules,
-    classes, the sessions, the app's parts): no garbage collection runs meanwhile, and they are
-    left out of every later one (``gc.freeze``).
+def _collect_again(collecting: bool) -> None:
+    """Once the first frame is up: what was made until then is left out of every later garbage
+    collection (``gc.freeze``), and the collector runs again (if it ran before ``run_app``).
 
-    Textual, hiptimer's modules and the app make about 50,000 such objects: the collector went
-    through them over a hundred times before the first frame (a tenth of its CPU time), to find
-    almost nothing. Garbage made later is collected as before.
+    Loading Textual, hiptimer's modules and the catalog, building the app and its home screen
+    make about 50,000 objects that live as long as the app; the collector went through them over
+    a hundred times before the first frame, to find almost nothing. Garbage made later is
+    collected as before.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    gc.freeze()
+    if collecting:
+        gc.enable()
 
 
 class _Background(Generic[T]):
