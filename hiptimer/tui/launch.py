@@ -5,7 +5,8 @@ settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`. At 
 player is built once the first frame is on the screen (the app does it, on a thread of its own);
 straight into a session, it starts on a thread of its own while the rest loads. Textual is
 imported only once the session has been found, so a typo in ``hiptimer run SESSION`` fails
-before loading it.
+before loading it. The garbage collector is paused from the start until the first frame is up
+(see :func:`_collect_again`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         app = _build_app(session, theme, settled=partial(_collect_again, collecting))
         if app is None:
             return 1
-        gc.freeze()
+        gc.freeze()  # what loading and building made lives as long as the app
         app.run()
     finally:
         if collecting:
