@@ -24,7 +24,6 @@ import contextlib
 import math
 import os
 import tempfile
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -121,6 +120,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
         return Settings(), None
     except (OSError, UnicodeDecodeError) as exc:
         return Settings(), f"{path}: cannot read the settings ({exc}); using the defaults"
+    import tomllib  # only when there is a file to read: the app's start does without it
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,23 @@ from hiptimer.settings import Settings, load_settings, save_settings, settings_p
 def test_with_no_file_the_defaults_are_used_quietly() -> None:
     assert load_settings() == (Settings(), None)
     assert Settings() == Settings(voice=True, start_muted=False, audio_offset=0.0, audio="auto")
+
+
+def test_with_no_file_no_toml_reader_is_loaded(isolated_dirs: Path) -> None:
+    """The app's start reads no settings file on most machines: it does without tomllib."""
+    code = (
+        "import sys; from hiptimer.settings import load_settings as l; l(); print('tomllib' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert done.stdout.strip() == "False"
+    settings_path().parent.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text("start_muted = true\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert done.stdout.strip() == "True"
 
 
 def test_the_file_lives_in_the_config_dir(isolated_dirs: Path) -> None:

@@ -8,6 +8,8 @@ the dialogs load when first used; at home, the cue player is built after the fir
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from textual.widgets import DataTable
 from tui_kit import FakeClock, RecordingPlayer, catalog, make_app, run_screen, until_shown
 
 from hiptimer.audio import NullPlayer
+from hiptimer.catalog.sessions import load_catalog
 from hiptimer.core.cues import CuePlayer
 from hiptimer.core.ports import MemoryStore, RunStore
 from hiptimer.history.store import SqliteStore, open_store
@@ -141,17 +144,23 @@ async def main():
         await app.check_history()
         await app.workers.wait_for_complete()  # the offer to resume has looked, and found none
         await pilot.pause()
-        print(json.dumps(sorted(m for m in sys.modules if m.startswith("hiptimer."))))
+        print(json.dumps(sorted(sys.modules)))
 
 asyncio.run(main())
 """
 
 
-def test_at_home_the_run_screen_its_engine_and_the_dialogs_are_not_loaded() -> None:
+@functools.cache
+def _loaded_at_home() -> frozenset[str]:
+    """The modules loaded once the home screen shows its rows, in a fresh interpreter."""
     done = subprocess.run(
         [sys.executable, "-c", _FIRST_FRAME], capture_output=True, text=True, check=True, timeout=120
     )
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    return frozenset(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_at_home_the_run_screen_its_engine_and_the_dialogs_are_not_loaded() -> None:
+    loaded = _loaded_at_home()
     assert "hiptimer.tui.screens.home" in loaded
     later = {
         "hiptimer.tui.screens.run",
@@ -161,6 +170,12 @@ def test_at_home_the_run_screen_its_engine_and_the_dialogs_are_not_loaded() -> N
         "hiptimer.tui.screens.confirm",
     }
     assert not loaded & later, sorted(loaded & later)
+
+
+def test_the_home_tables_titles_are_not_read_as_markup_so_rich_loads_no_emoji_names() -> None:
+    loaded = _loaded_at_home()
+    assert "textual.widgets._data_table" in loaded
+    assert "rich._emoji_codes" not in loaded
 
 
 async def test_at_home_the_cue_player_is_built_after_the_first_frame_and_a_run_waits_for_it() -> None:
@@ -221,3 +236,67 @@ def test_at_home_the_app_is_handed_the_way_to_build_the_player_not_the_player(
     assert launch.run_app(None) == 0
     assert built == []  # not before the first frame
     assert handed and handed[0]["audio"] is not None
+
+
+def test_the_app_is_built_and_shows_its_first_frame_with_the_collector_paused_then_it_runs_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    during: list[bool] = []
+    at_run: list[tuple[bool, int]] = []
+    settled: list[object] = []
+
+    def catalog() -> object:
+        during.append(gc.isenabled())
+        return load_catalog()
+
+    def run(self: HiptimerApp, *args: object, **kwargs: object) -> None:
+        at_run.append((gc.isenabled(), gc.get_freeze_count()))
+        settled.append(self._settled)
+
+    monkeypatch.setattr(launch, "load_catalog", catalog)
+    monkeypatch.setattr(launch, "_player", lambda *a, **k: (NullPlayer("off"), "audio: off"))
+    monkeypatch.setattr(HiptimerApp, "run", run)
+    gc.unfreeze()
+    try:
+        assert launch.run_app(None) == 0
+    finally:
+        gc.unfreeze()
+    assert during == [False]  # no collection while the app's long-lived parts are made
+    assert at_run[0][0] is False and at_run[0][1] > 0  # what was made is frozen; still paused
+    assert gc.isenabled()  # collecting again once the app has ended, whatever happened
+    assert callable(settled[0])  # what the app calls once its first frame is up
+
+
+async def test_the_app_says_when_its_first_frame_is_up_once_with_the_rows_shown() -> None:
+    calls: list[int] = []
+    box: list[HiptimerApp] = []
+
+    def settled() -> None:
+        screen = box[0].screen
+        calls.append(screen.query_one(DataTable).row_count if isinstance(screen, HomeScreen) else -1)
+
+    app = make_app(FakeClock(), settled=settled)
+    box.append(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_rows(pilot)
+        await app.check_history()
+        await app.check_history()
+        await pilot.pause()
+    assert calls == [4]
+
+
+def test_a_session_not_found_leaves_the_collector_on(capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        assert launch.run_app("no-such-session") == 1
+    finally:
+        gc.unfreeze()
+    assert gc.isenabled()
+    assert "no-such-session" in capsys.readouterr().err
+
+
+def test_the_sessions_modules_load_while_the_app_is_built_not_with_the_launcher() -> None:
+    code = "import sys, hiptimer.tui.launch; print('hiptimer.catalog.sessions' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "False"  # imported inside the collector's pause, with the app

@@ -165,6 +165,8 @@ class HiptimerApp(AppParts):
         history_check: Checks the history file (on the store thread) once the first frame is on
             the screen, before anything is written to it, and says what to tell the user (a
             damaged file was moved aside) or None; see :meth:`check_history`.
+        settled: Called once the first frame is on the screen, when the page check and the
+            cue player's start begin (the launcher turns the garbage collector back on).
     """
 
     CSS_PATH = "app.tcss"
@@ -193,6 +195,7 @@ class HiptimerApp(AppParts):
         continue_minutes: float | None = None,
         history_check: Callable[[RunStore], str | None] | None = None,
         audio: Callable[[], tuple[CuePlayer, str]] | None = None,
+        settled: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.continue_minutes = continue_minutes
@@ -219,6 +222,7 @@ class HiptimerApp(AppParts):
         """Runs kept in memory when history cannot be saved: told once, offered for export."""
         self._handle_signals = handle_signals
         self._history_check = history_check
+        self._settled = settled
         self._history_checked: asyncio.Task[bool] | None = None
         self._hurry = asyncio.Event()
         self.served = served
@@ -329,6 +333,9 @@ class HiptimerApp(AppParts):
         # wait keeps this work from competing with it for the interpreter.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._hurry.wait(), timeout=SETTLE_SECONDS)
+        if self._settled is not None:
+            self._settled()
+            self._settled = None
         self._start_audio()  # the first frame is up: the cue player's start no longer delays it
         if check is None:
             return False

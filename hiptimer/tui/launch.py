@@ -5,11 +5,13 @@ settings are made here and handed to :class:`~hiptimer.tui.app.HiptimerApp`. At 
 player is built once the first frame is on the screen (the app does it, on a thread of its own);
 straight into a session, it starts on a thread of its own while the rest loads. Textual is
 imported only once the session has been found, so a typo in ``hiptimer run SESSION`` fails
-before loading it.
+before loading it. The garbage collector is paused from the start until the first frame is up
+(see :func:`_collect_again`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -18,12 +20,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from hiptimer.catalog.sessions import SessionNotFoundError, load_catalog
-from hiptimer.core.ports import CuePlayer, RunStore
 from hiptimer.core.printable import escape
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from hiptimer.catalog.sessions import Catalog
+    from hiptimer.core.ports import CuePlayer, RunStore
+    from hiptimer.tui.app import HiptimerApp
 
 __all__ = ["SERVED_VARIABLE", "run_app"]
 
@@ -51,6 +55,22 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             known = ", ".join(sorted(BUILTIN_THEMES))
             print(f"hiptimer: no theme {theme!r} (known: {known})", file=sys.stderr)
             return 2
+    collecting = gc.isenabled()
+    gc.disable()  # until the first frame: see _collect_again
+    try:
+        app = _build_app(session, theme, settled=partial(_collect_again, collecting))
+        if app is None:
+            return 1
+        gc.freeze()  # what loading and building made lives as long as the app
+        app.run()
+    finally:
+        if collecting:
+            gc.enable()  # however the app ended (its first frame turns it on before)
+    return app.return_code or 0
+
+
+def _build_app(session: str | None, theme: str | None, *, settled: Callable[[], None]) -> HiptimerApp | None:
+    """The app with its real parts, or None (said why) when ``session`` cannot be found."""
     notices: list[str] = []
     settings_note, muted, voice, offset, audio_mode, continue_minutes = _settings()
     if settings_note:
@@ -72,6 +92,8 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
     # and Textual load meanwhile; at home, the app starts it after its first frame (nothing plays
     # before a run starts, and a run waits for it).
     audio = _Background(make_player) if session is not None else None
+    from hiptimer.catalog.sessions import SessionNotFoundError  # late: made with the collector paused
+
     catalog = load_catalog()
     start = None
     if session is not None and audio is not None:
@@ -82,7 +104,7 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
             for error in exc.errors:
                 print(f"  {error}", file=sys.stderr)
             audio.result()[0].close()
-            return 1
+            return None
     store, store_note = _store()
     if store_note:
         notices.append(store_note)
@@ -105,11 +127,32 @@ def run_app(session: str | None = None, *, theme: str | None = None) -> int:
         continue_minutes=continue_minutes,
         history_check=_check_pages,
         audio=make_player if player is None else None,
+        settled=settled,
     )
     ring.append(app.bell)
     out.append(partial(_write, app))
-    app.run()
-    return app.return_code or 0
+    return app
+
+
+def load_catalog() -> Catalog:
+    """The sessions (imported when the app is built, while the collector is paused)."""
+    from hiptimer.catalog.sessions import load_catalog as load
+
+    return load()
+
+
+def _collect_again(collecting: bool) -> None:
+    """Once the first frame is up: what was made until then is left out of every later garbage
+    collection (``gc.freeze``), and the collector runs again (if it ran before ``run_app``).
+
+    Loading Textual, hiptimer's modules and the catalog, building the app and its home screen
+    make about 50,000 objects that live as long as the app; the collector went through them over
+    a hundred times before the first frame, to find almost nothing. Garbage made later is
+    collected as before.
+    """
+    gc.freeze()
+    if collecting:
+        gc.enable()
 
 
 class _Background(Generic[T]):

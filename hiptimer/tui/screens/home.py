@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,15 +27,17 @@ NARROW_WIDTH = 72
 """Below this many columns the table drops "when" and "last done" (the detail shows them)."""
 
 _COLUMN_TITLES = {"name": "Session", "time": "Time", "when": "When", "last": "Last done", "due": "Due"}
+"""The columns' titles. Handed to the table as ``Text``: a string would be read as markup, and
+markup loads rich's table of emoji names (a few ms before the first frame) for words with none."""
 _COLUMNS = ("name", "time", "when", "last", "due")
 _NARROW_COLUMNS = ("name", "time", "due")
 
 _SOURCES = {"builtin": "built in", "user": "your sessions folder", "path": "a file you named"}
 
 
-@dataclass(frozen=True, slots=True)
-class HomeRow:
-    """One session as the home screen lists it."""
+class HomeRow(NamedTuple):
+    """One session as the home screen lists it (a NamedTuple: cheaper to make at import than a
+    dataclass, before the first frame)."""
 
     entry: SessionEntry
     plan: Plan
@@ -147,7 +149,7 @@ class HomeScreen(HiptimerScreen):
         table.clear(columns=True)
         columns = _NARROW_COLUMNS if self._narrow else _COLUMNS
         for key in columns:
-            table.add_column(_COLUMN_TITLES[key], key=key)
+            table.add_column(Text(_COLUMN_TITLES[key]), key=key)
         now = self.hiptimer.wall_clock()
         # Served to a browser, most likely a phone: rows three lines tall (about 60 px), the text
         # on the middle one, so a finger hits the row it means.
