@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,31 @@ def test_cpu_runs_hiptimer_from_another_checkout_in_the_same_turns(tmp_path: Pat
     assert env["HIPTIMER_AUDIO"] == "off"
     assert str(old) not in now.env(tmp_path).get("PYTHONPATH", "")
     assert "hiptimer-before" not in {p.key for p in cpu.programs(tmp_path / "hold.toml", 60, tmp_path)}
+
+
+@pytest.mark.skipif(
+    shutil.which("valgrind") is None, reason="valgrind is not installed (.ci/run installs it)"
+)
+def test_startup_counts_instructions_of_a_command_and_of_a_first_frame(tmp_path: Path) -> None:
+    """``bench/startup.py --instructions``: cachegrind's count of a command, and of a program up
+    to the write that puts its text on the screen (the program then ends: no idling counted)."""
+    from bench import startup
+
+    frame = tmp_path / "frame.py"
+    after = tmp_path / "ran-on"
+    frame.write_text(  # writes its text as Textual writes a frame, then would go on
+        "import os, sys\n"
+        "from textual.drivers._writer_thread import WriterThread\n"
+        "WriterThread(open(os.devnull, 'w')).write('counted-ready')\n"
+        f"open({str(after)!r}, 'w').close()\n",
+        encoding="utf-8",
+    )
+    counts = startup.count_instructions(
+        [("python -c pass", [sys.executable, "-c", "pass"])],
+        [("frame", [sys.executable, str(frame)], b"counted-ready", {})],
+        dict(os.environ),
+        tmp_path,
+    )
+    assert counts["python -c pass"] > 1, counts  # millions: Python's start is tens of millions
+    assert counts["frame"] > counts["python -c pass"], counts
+    assert not after.exists(), "the program went on after the frame"
