@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,21 +44,27 @@ CASES = [
 history open it)."""
 
 
-@pytest.mark.parametrize(("argv", "allowed"), CASES, ids=[" ".join(a[:1]) for a, _ in CASES])
-def test_a_command_imports_only_what_it_uses(argv: list[str], allowed: set[str], tmp_path: Path) -> None:
-    store, _ = open_store(Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3")
-    store.close()
+def _probe(probe: str, argv: list[str], tmp_path: Path) -> dict[str, Any]:
+    """Run ``probe`` with ``argv`` in a fresh interpreter: its report (exit code, modules, ...)."""
     report = tmp_path / "imported.json"
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(report), *argv],
+        [sys.executable, "-c", probe, str(report), *argv],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(report.read_text())
+    result: dict[str, Any] = json.loads(report.read_text())
     assert result["code"] == 0, done.stderr
+    return result
+
+
+@pytest.mark.parametrize(("argv", "allowed"), CASES, ids=[" ".join(a[:1]) for a, _ in CASES])
+def test_a_command_imports_only_what_it_uses(argv: list[str], allowed: set[str], tmp_path: Path) -> None:
+    store, _ = open_store(Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3")
+    store.close()
+    result = _probe(_PROBE, argv, tmp_path)
     loaded = HEAVY & set(result["modules"])
     assert loaded <= allowed, f"hiptimer {' '.join(argv)} imported {sorted(loaded - allowed)}"
 
@@ -97,17 +104,7 @@ def test_the_history_table_reads_without_the_store_and_the_runs_classes(tmp_path
     store, _ = open_store(Path(os.environ["HIPTIMER_DATA_DIR"]) / "history.sqlite3")
     play(store, builtin("hill-sprints"), started=MONDAY)
     store.close()
-    report = tmp_path / "imported.json"
-    done = subprocess.run(
-        [sys.executable, "-c", _FULL_PROBE, str(report), "history"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(report.read_text())
-    assert result["code"] == 0, done.stderr
+    result = _probe(_FULL_PROBE, ["history"], tmp_path)
     assert "hill-sprints" in result["out"] and "completed" in result["out"]
     loaded = HISTORY_NEEDS_NONE_OF & set(result["modules"])
     assert not loaded, f"hiptimer history imported {sorted(loaded)}"
