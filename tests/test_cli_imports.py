@@ -121,6 +121,19 @@ def test_the_console_script_answers_version_without_loading_the_command_line() -
     assert done.stdout.splitlines() == [f"hiptimer {__version__}", "0 []"], done.stderr
 
 
+def test_the_console_script_starts_the_app_without_loading_the_command_line() -> None:
+    probe = (
+        "import sys; sys.argv = ['hiptimer']; import hiptimer.tui.launch as launch; "
+        "launch.run_app = lambda *a, **k: print('app', a, k) or 0; "
+        "from hiptimer.console import main; code = main(); "
+        "print(code, sorted(m for m in ('argparse', 'gettext', 'hiptimer.cli') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.splitlines() == ["app () {}", "0 []"], done.stderr
+
+
 def test_the_console_script_runs_the_other_commands(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
