@@ -300,3 +300,18 @@ def test_the_sessions_modules_load_while_the_app_is_built_not_with_the_launcher(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"  # imported inside the collector's pause, with the app
+
+
+async def test_started_straight_into_a_session_the_app_still_says_when_its_first_frame_is_up() -> None:
+    """``hiptimer run SESSION`` never shows home: the collector must still be turned on again."""
+    calls: list[str] = []
+    box: list[HiptimerApp] = []
+    app = make_app(
+        FakeClock(), start="pre-run-hips", settled=lambda: calls.append(type(box[0].screen).__name__)
+    )
+    box.append(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until_shown(pilot, RunScreen, "#session")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert len(calls) == 1, calls
