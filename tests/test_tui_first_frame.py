@@ -15,22 +15,26 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from store_kit import builtin, corrupt, play
+from textual.geometry import Region
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widgets import DataTable
 from tui_kit import FakeClock, RecordingPlayer, catalog, make_app, run_screen, until_shown
 
 from hiptimer.audio import NullPlayer
 from hiptimer.catalog.sessions import load_catalog
 from hiptimer.core.cues import CuePlayer
-from hiptimer.core.ports import MemoryStore, RunStore
+from hiptimer.core.ports import MemoryStore, RunStore, SessionHistory
 from hiptimer.history.store import SqliteStore, open_store
 from hiptimer.tui import launch
 from hiptimer.tui.app import HiptimerApp
+from hiptimer.tui.screens import home
 from hiptimer.tui.screens.home import HomeScreen
 from hiptimer.tui.screens.run import RunScreen
 
@@ -315,3 +319,42 @@ async def test_started_straight_into_a_session_the_app_still_says_when_its_first
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert len(calls) == 1, calls
+
+
+async def test_the_home_table_is_drawn_first_with_the_sessions_not_empty(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn: list[int] = []
+    draw = DataTable.render_lines
+
+    def noting(table: DataTable[str], crop: Region) -> list[Strip]:
+        if table.id == "sessions":
+            drawn.append(table.row_count)
+        return draw(table, crop)
+
+    monkeypatch.setattr(DataTable, "render_lines", noting)
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await home_rows(pilot)
+        await pilot.pause()
+    assert drawn and drawn[0] == 4  # one read before the first frame: never an empty table first
+
+
+async def test_a_slow_first_read_shows_the_table_when_it_arrives(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(home, "FIRST_ROWS_SECONDS", 0.0)  # the read is not waited for
+    release = threading.Event()
+    store = MemoryStore()
+    read = store.session_history
+
+    def slow(ids: list[str], **kwargs: Any) -> dict[str, SessionHistory]:
+        release.wait(10)
+        return read(ids, **kwargs)
+
+    monkeypatch.setattr(store, "session_history", slow)
+    app = make_app(FakeClock(), store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 0
+        release.set()
+        await home_rows(pilot)
+        assert app.screen.query_one(DataTable).row_count == 4

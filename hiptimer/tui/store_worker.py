@@ -49,6 +49,11 @@ class StoreWorker:
         future.add_done_callback(lambda done: self._check(done, loop))
         return future
 
+    def queue(self, call: Callable[[RunStore], T]) -> Future[T]:
+        """Queue ``call(store)`` and hand back its future: the caller waits for it (or not) and
+        deals with its failure (``on_error`` is not told)."""
+        return self._executor.submit(call, self.store)
+
     async def call(self, call: Callable[[RunStore], T]) -> T:
         """Run ``call(store)`` after everything queued before it, and return its result."""
         return await asyncio.wrap_future(self._executor.submit(call, self.store))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, wait
 from datetime import datetime
 from typing import ClassVar, NamedTuple
 
@@ -31,6 +33,10 @@ _COLUMN_TITLES = {"name": "Session", "time": "Time", "when": "When", "last": "La
 markup loads rich's table of emoji names (a few ms before the first frame) for words with none."""
 _COLUMNS = ("name", "time", "when", "last", "due")
 _NARROW_COLUMNS = ("name", "time", "due")
+
+FIRST_ROWS_SECONDS = 0.5
+"""How long the first frame waits for the sessions' history: a longer read shows an empty table
+first, filled when the read is done."""
 
 _SOURCES = {"builtin": "built in", "user": "your sessions folder", "path": "a file you named"}
 
@@ -88,6 +94,8 @@ class HomeScreen(HiptimerScreen):
         self._narrow = False
         self._offer_resume = offer_resume
         self._highlighted_last: str | None = None
+        self._filled = False
+        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield Label("hiptimer · hip routines for runners", id="home-title")
@@ -107,7 +115,25 @@ class HomeScreen(HiptimerScreen):
             self.show_rows(self.rows)
 
     def on_screen_resume(self) -> None:
-        self.load()
+        first: Future[list[HomeRow]] | None = None
+        if not self._filled:
+            self._filled = True
+            first = self._fill_first()
+        self.load(first)
+
+    def _fill_first(self) -> Future[list[HomeRow]] | None:
+        """Fill the table before the first frame, so that it is drawn once, with the sessions.
+
+        The event loop waits (at most :data:`FIRST_ROWS_SECONDS`) for the read on the store
+        thread. What takes longer, or fails, is handed to :meth:`load` as before: the table shows
+        empty until it arrives (or the failure is dealt with there).
+        """
+        first = self.hiptimer.store_worker.queue(self._gather())
+        wait([first], timeout=FIRST_ROWS_SECONDS)
+        if not first.done() or first.exception() is not None:
+            return first
+        self.show_rows(first.result())
+        return None
 
     def _gather(self) -> Callable[[RunStore], list[HomeRow]]:
         """What reads the sessions' history and today's plans (call it on the store thread)."""
@@ -124,11 +150,21 @@ class HomeScreen(HiptimerScreen):
         return gather
 
     @work(exclusive=True, group="home-load")
-    async def load(self) -> None:
-        """Read the sessions' history and today's plans (on the store thread), then show them."""
+    async def load(self, first: Future[list[HomeRow]] | None = None) -> None:
+        """Read the sessions' history and today's plans (on the store thread), then show them.
+
+        Args:
+            first: A read already under way (the first one, which took too long to wait for),
+                or None when the rows on the screen are up to date.
+        """
         app = self.hiptimer
         gather = self._gather()
-        self.show_rows(await app.store_worker.call(gather))
+        if first is not None:
+            rows: list[HomeRow] = await asyncio.wrap_future(first)
+            self.show_rows(rows)
+        elif self._loaded:
+            self.show_rows(await app.store_worker.call(gather))
+        self._loaded = True
         if await app.check_history():  # the file was moved aside: show what the new one holds
             self.show_rows(await app.store_worker.call(gather))
         await app.unsaved.tell()
