@@ -119,6 +119,102 @@ class RunScreen(HiptimerScreen):
 
     KEYS_TITLE = "Keys during a run"
 
+    # A glance from the floor must find the state, the side and the number, so those keep their
+    # size as the terminal shrinks; the instructions give way first. (Here rather than in
+    # app.tcss: read when a run is first shown, not before the home screen's first frame.)
+    DEFAULT_CSS = """
+    /* By height: tall (28 rows or more), -short (under 28), -shorter (under 20), -tiny (under
+       14, or under 40 columns). The clock (#readout) takes what the other lines leave: this
+       module counts these heights to give the instructions only what the clock cannot use. */
+
+    RunScreen #head { height: auto; }
+    RunScreen #top {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    RunScreen #session { width: 1fr; text-style: bold; }
+    RunScreen #position { width: auto; }
+
+    RunScreen #state { height: 3; }
+    RunScreen.-short #state { height: 1; }
+
+    /* The move, its set or round, and the side: a bold band across the screen. */
+    RunScreen #what {
+        height: 3;
+        padding: 0 1;
+        background: $boost;
+    }
+    RunScreen #phase-name {
+        width: 1fr;
+        height: 1fr;
+        content-align: left middle;
+        text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    RunScreen #where {
+        width: auto;
+        height: 1fr;
+        margin: 0 1;
+        content-align: right middle;
+        text-style: bold;
+    }
+    RunScreen.-narrow SideBadge { width: 12; }
+    RunScreen.-shorter #what,
+    RunScreen.-shorter SideBadge { height: 1; }
+
+    #readout.-get-ready { color: $warning; }
+    #readout.-work { color: $success; }
+    #readout.-easy { color: #22a6b3; }
+    #readout.-hold { color: $success; }
+    #readout.-rest { color: $primary; }
+    #readout.-switch { color: $accent; }
+    #readout.-paused { color: $error; }
+
+    RunScreen #progress {
+        height: 1;
+        padding: 0 1;
+    }
+    RunScreen #lower { height: auto; }
+
+    /* The instructions: as many lines as the clock leaves them (run.py sets the height). */
+    RunScreen #instructions-box {
+        height: 3;
+        margin: 0 2;
+        overflow: hidden hidden;
+    }
+    RunScreen.-short #instructions-box { margin: 0 1; }
+    RunScreen #instructions { width: 1fr; }
+
+    RunScreen #next {
+        width: 1fr;
+        padding: 0 1;
+        color: $foreground-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+
+    /* Buttons big enough for a thumb: three lines tall (about 60 px on a phone), sharing the row. */
+    RunScreen #buttons {
+        height: 3;
+        padding: 0 1;
+    }
+    RunScreen #buttons Button {
+        width: 1fr;
+        min-width: 0;
+        max-width: 24;
+        margin-right: 1;
+    }
+    RunScreen #buttons Button#skip-button { margin-right: 0; }
+    RunScreen.-narrow #buttons Button { max-width: 100%; }
+    RunScreen.-tiny #buttons { height: 1; }
+    RunScreen.-tiny #buttons Button {
+        height: 1;
+        border: none;
+    }
+    """
+
     BUTTON_ACTIONS: ClassVar[frozenset[str]] = frozenset(
         {"pause", "resume", "start_now", "done", "rep", "skip"}
     )

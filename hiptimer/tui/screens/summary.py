@@ -34,6 +34,22 @@ class SummaryScreen(Screen[None]):
     BUTTON_ACTIONS: ClassVar[frozenset[str]] = frozenset({"home"})
     """The actions with a button (served, the footer leaves them to it)."""
 
+    DEFAULT_CSS = """
+    SummaryScreen #summary-title {
+        width: 1fr;
+        padding: 0 1;
+        background: $success;
+        color: auto;
+        text-style: bold;
+    }
+    SummaryScreen #summary-title.-stopped { background: $warning; }
+    SummaryScreen #summary-totals { padding: 0 1; margin-top: 1; }
+    SummaryScreen #summary-table { height: 1fr; margin: 1 1 0 1; }
+    SummaryScreen #summary-buttons { height: auto; padding: 0 1; }
+    SummaryScreen.-short #summary-totals { margin-top: 0; }
+    SummaryScreen.-short #summary-table { margin: 0 1; }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "home", "Home", id="summary.home", priority=True),
         Binding("escape,h", "home", "Home", id="summary.home_alt", show=False),
