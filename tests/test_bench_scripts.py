@@ -151,13 +151,14 @@ def test_startup_counts_instructions_of_a_command_and_of_a_first_frame(tmp_path:
     frame.write_text(  # writes its text as Textual writes a frame, then would go on
         "import os, sys\n"
         "from textual.drivers._writer_thread import WriterThread\n"
-        "WriterThread(open(os.devnull, 'w')).write('counted-ready')\n"
+        "WriterThread(open(os.devnull, 'w')).write('counted')\n"
+        "WriterThread(open(os.devnull, 'w')).write('ready')\n"
         f"open({str(after)!r}, 'w').close()\n",
         encoding="utf-8",
     )
     counts = startup.count_instructions(
         [("python -c pass", [sys.executable, "-c", "pass"])],
-        [("frame", [sys.executable, str(frame)], b"counted-ready", {})],
+        [("frame", [sys.executable, str(frame)], (b"counted", b"ready"), {})],
         dict(os.environ),
         tmp_path,
     )
