@@ -97,6 +97,23 @@ async def test_a_click_on_a_key_in_the_footer_presses_it() -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_a_key_under_the_pointer_is_highlighted_and_says_what_it_does() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        footer = app.screen.query_one(KeysFooter)
+        line = footer_line(app)
+        await pilot.hover(KeysFooter, offset=(line.index("History"), 0))
+        await pilot.pause()
+        assert footer.tooltip == "past runs and progress"
+        hovered = {segment.style for segment in footer.render_line(0) if "History" in segment.text}
+        await pilot.hover(KeysFooter, offset=(line.index("Quit"), 0))
+        await pilot.pause()
+        assert footer.tooltip is None  # "q Quit" has none
+        plain = {segment.style for segment in footer.render_line(0) if "History" in segment.text}
+        assert hovered != plain, (hovered, plain)
+
+
 async def test_a_narrow_footer_leaves_out_the_keys_that_do_not_fit_but_keeps_the_list_of_keys() -> None:
     clock = FakeClock()
     app = make_app(clock, start="hill-sprints")

@@ -41,6 +41,9 @@ SERVED_COLUMNS = 4
 SERVED_ROWS = 3
 """The height of each served footer item, in rows: 63 CSS px on a phone, over the 44 a thumb needs."""
 
+DIM = Style(dim=True)
+"""A key the screen disables for now, as Textual's footer shows it."""
+
 KEPT_ACTION = "help"
 """The action whose item stays when the terminal's footer is too narrow: the list of every key."""
 
@@ -117,7 +120,6 @@ class KeysFooter(Widget, can_focus=False, can_focus_children=False):
             background: $footer-description-background;
         }}
         .keys-footer--hover {{
-            color: $footer-key-foreground;
             background: $block-hover-background;
         }}
     }}
@@ -190,18 +192,18 @@ class KeysFooter(Widget, can_focus=False, can_focus_children=False):
             return super().render()
         key_style = self.get_component_rich_style("keys-footer--key")
         description_style = self.get_component_rich_style("keys-footer--description")
-        hover_style = self.get_component_rich_style("keys-footer--hover")
+        # The hover's background over the key's and the description's (component styles do not mix).
+        hover = Style(bgcolor=self.get_component_rich_style("keys-footer--hover").bgcolor)
         line = Text(no_wrap=True, overflow="crop", end="")
         self._shown = []
         x = 0
         for item in fit(self.items(), self.size.width):
+            under = hover if item == self._hover else Style()
             start = len(line)
-            line.append(f" {item.key_display} ", key_style)
-            line.append(f"{item.description} ", description_style)
-            under = Style(dim=not item.enabled)
-            if item == self._hover:
-                under = hover_style + under
-            line.stylize_before(under, start, len(line))
+            line.append(f" {item.key_display} ", key_style + under)
+            line.append(f"{item.description} ", description_style + under)
+            if not item.enabled:
+                line.stylize(DIM, start, len(line))
             self._shown.append((x, x + item.width, item))
             x += item.width
         return line
