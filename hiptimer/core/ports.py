@@ -12,11 +12,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.core.outcomes import Outcome, RunStatus
 
-if TYPE_CHECKING:  # annotations only: the history reads runs without the plan and the cues
+if (
+    TYPE_CHECKING
+):  # annotations only: the history reads runs without the plan, the cues, the effects
     from hiptimer.core.cues import CuePlayer
     from hiptimer.core.live import LivePosition
+    from hiptimer.core.phase_result import PhaseResult
     from hiptimer.core.plan import Plan
 
 __all__ = [

@@ -27,9 +27,10 @@ from hiptimer.core.model import (
     Session,
     Step,
 )
+from hiptimer.core.outcomes import RunStatus
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.core.plan import Phase, PhaseKind, compile_plan, format_seconds
 from hiptimer.core.ports import SessionHistory, StoredRun
-from hiptimer.core.results import PhaseResult, RunStatus
 
 __all__ = [
     "TodayTarget",

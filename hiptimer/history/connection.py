@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from hiptimer.core.results import RunStatus
+from hiptimer.core.outcomes import RunStatus
 from hiptimer.history.opening import ReadOnlyHistory, describe_error, is_damage
 from hiptimer.history.records import FallbackStore
 

@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from hiptimer.core.outcomes import Outcome, RunStatus
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
-from hiptimer.core.results import Outcome, RunStatus
 from hiptimer.history.format import write_json
 from hiptimer.history.layout import run_filter
 from hiptimer.history.records import FallbackStore, RunRecord, SavedPhase

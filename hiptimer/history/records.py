@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from hiptimer.core.outcomes import RunStatus
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.core.ports import MemoryStore, RunStore, StoredRun
-from hiptimer.core.results import PhaseResult, RunStatus
 
 if TYPE_CHECKING:  # the history is read without the session schema (and pydantic), nor the plan
     from hiptimer.core.live import LivePosition

@@ -26,7 +26,7 @@ from textual.driver import Driver
 from textual.notifications import Notification, Notify
 
 from hiptimer.core.plan import compile_plan
-from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
+from hiptimer.core.ports import Clock, RunStore
 from hiptimer.tui.parts import AppParts
 from hiptimer.tui.screens.home import HomeScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
@@ -36,6 +36,8 @@ from hiptimer.tui.unsaved import UnsavedRuns
 # What only a run or a dialog needs (the run screen, its controller and the engine behind it,
 # the yes/no dialog) loads when first used, after the home screen is up.
 if TYPE_CHECKING:
+    from hiptimer.core.cues import CuePlayer  # the cue vocabulary: loaded with the run screen
+    from hiptimer.core.ports import ResumePoint
     from hiptimer.tui.run_control import RunStart
     from hiptimer.tui.screens.run import RunScreen
 
