@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hiptimer.core.outcomes import Outcome, RunStatus
 
-if (
-    TYPE_CHECKING
-):  # annotations only: the history reads runs without the plan, the cues, the effects
+if TYPE_CHECKING:  # annotations only: the history reads runs without the plan, the cues, the effects
     from hiptimer.core.cues import CuePlayer
     from hiptimer.core.live import LivePosition
     from hiptimer.core.phase_result import PhaseResult
