@@ -315,3 +315,43 @@ async def test_started_straight_into_a_session_the_app_still_says_when_its_first
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert len(calls) == 1, calls
+
+
+_BUILT_AS_LAUNCHED = """
+import asyncio, json, sys
+from hiptimer.tui import launch
+
+seen = []
+app = launch._build_app(None, None, settled=lambda: seen.append(sorted(sys.modules)))
+
+async def main():
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(2000):
+            if seen:
+                break
+            await pilot.pause(0.01)
+    print(json.dumps(seen[0]))
+
+asyncio.run(main())
+"""
+
+NOT_BEFORE_THE_FIRST_FRAME = {
+    "hiptimer.core.cues",  # the cue vocabulary: the cue player and the run screen load it
+    "hiptimer.core.results",  # the engine's effects: the home screen reads saved phases only
+}
+
+
+def test_built_as_launched_the_home_screens_first_frame_loads_neither_cues_nor_effects(
+    monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path
+) -> None:
+    store, _ = open_store(isolated_dirs / "data" / "history.sqlite3")
+    play(store, builtin("hill-sprints"))  # today's targets read its saved phases before the frame
+    store.close()
+    load_catalog()  # the sessions checked once, as on every start but the first
+    monkeypatch.setenv("HIPTIMER_AUDIO", "off")
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILT_AS_LAUNCHED], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "hiptimer.tui.screens.home" in loaded
+    assert not loaded & NOT_BEFORE_THE_FIRST_FRAME, sorted(loaded & NOT_BEFORE_THE_FIRST_FRAME)
