@@ -8,7 +8,6 @@ file only read, a run left running by a process that is gone is shown as it will
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -279,11 +278,11 @@ class StoreReading(StoreRecovery):
         ended = self._state.stale.get(run.run_id)
         if ended is None:
             return run
-        return dataclasses.replace(run, status=ended[0], ended=ended[1])
+        return run._replace(status=ended[0], ended=ended[1])
 
     def _shown_record(self, conn: sqlite3.Connection, record: RunRecord) -> RunRecord:
         run = self._shown(conn, record.run)
-        return record if run is record.run else dataclasses.replace(record, run=run)
+        return record if run is record.run else record._replace(run=run)
 
 
 def _newest(
