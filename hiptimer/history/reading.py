@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from hiptimer.core.outcomes import Outcome, RunStatus
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
-from hiptimer.history.format import write_json
 from hiptimer.history.layout import run_filter
 from hiptimer.history.records import FallbackStore, RunRecord, SavedPhase
 from hiptimer.history.recovery import StoreRecovery
@@ -180,6 +179,8 @@ class StoreReading(StoreRecovery):
 
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
+        from hiptimer.history.format import write_json  # late: only saving the runs kept in memory writes
+
         with self._lock:
             return write_json(self._state.shadow.records(), path)
 
