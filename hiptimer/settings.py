@@ -24,9 +24,8 @@ import contextlib
 import math
 import os
 import tempfile
-from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["AUDIO_MODES", "MAX_AUDIO_OFFSET", "Settings", "load_settings", "save_settings", "settings_path"]
 
@@ -39,9 +38,12 @@ MAX_CONTINUE_MINUTES = 24 * 60.0
 """The largest ``continue_minutes`` accepted (a day)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """The user's settings, with their defaults."""
+class Settings(NamedTuple):
+    """The user's settings, with their defaults.
+
+    A named tuple: the app reads the settings at every start, and a frozen dataclass costs a
+    millisecond to define.
+    """
 
     voice: bool = True
     """Speak each phase as it starts ("kneeling hip flexor, left leg, 1 minute"); False: tones only."""
@@ -57,7 +59,7 @@ class Settings:
 
     def with_changes(self, **changes: Any) -> Settings:
         """A copy with some settings changed (``settings.with_changes(mute=True)``)."""
-        return replace(self, **changes)
+        return self._replace(**changes)
 
 
 _COMMENTS = {
@@ -100,7 +102,7 @@ def _check(key: str, value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str) and value.strip().lower() in AUDIO_MODES:
             return value.strip().lower(), None
         return None, "must be one of " + ", ".join(AUDIO_MODES)
-    return None, "is not a setting (known: " + ", ".join(f.name for f in fields(Settings)) + ")"
+    return None, "is not a setting (known: " + ", ".join(Settings._fields) + ")"
 
 
 def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
@@ -160,8 +162,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> str | None:
     """
     path = path or settings_path()
     lines = ["# hiptimer settings: edit freely; the app rewrites this file when you change a setting.", ""]
-    for f in fields(Settings):
-        lines.append(f"{f.name} = {_toml_value(getattr(settings, f.name))}  # {_COMMENTS[f.name]}")
+    for name in Settings._fields:
+        lines.append(f"{name} = {_toml_value(getattr(settings, name))}  # {_COMMENTS[name]}")
     text = "\n".join(lines) + "\n"
     tmp: str | None = None
     try:

@@ -358,3 +358,46 @@ async def test_a_slow_first_read_shows_the_table_when_it_arrives(monkeypatch: py
         release.set()
         await home_rows(pilot)
         assert app.screen.query_one(DataTable).row_count == 4
+
+
+_BUILT_AS_LAUNCHED = """
+import asyncio, json, sys
+from hiptimer.tui import launch
+
+seen = []
+app = launch._build_app(None, None, settled=lambda: seen.append(sorted(sys.modules)))
+
+async def main():
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(2000):
+            if seen:
+                break
+            await pilot.pause(0.01)
+    print(json.dumps(seen[0]))
+
+asyncio.run(main())
+"""
+
+NOT_BEFORE_THE_FIRST_FRAME = {
+    "hiptimer.core.cues",  # the cue vocabulary: the cue player and the run screen load it
+    "hiptimer.core.results",  # the engine's effects: the home screen reads saved phases only
+    "hiptimer.history.format",  # the export format: saving runs kept in memory writes it
+    "hiptimer.tui.screens.help",  # the list of keys, shown on ?
+    "hiptimer.tui.unsaved",  # runs kept in memory are told of after the first frame
+}
+
+
+def test_built_as_launched_the_home_screens_first_frame_loads_only_what_it_shows(
+    monkeypatch: pytest.MonkeyPatch, isolated_dirs: Path
+) -> None:
+    store, _ = open_store(isolated_dirs / "data" / "history.sqlite3")
+    play(store, builtin("hill-sprints"))  # today's targets read its saved phases before the frame
+    store.close()
+    load_catalog()  # the sessions checked once, as on every start but the first
+    monkeypatch.setenv("HIPTIMER_AUDIO", "off")
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILT_AS_LAUNCHED], capture_output=True, text=True, check=True, timeout=120
+    )
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "hiptimer.tui.screens.home" in loaded
+    assert not loaded & NOT_BEFORE_THE_FIRST_FRAME, sorted(loaded & NOT_BEFORE_THE_FIRST_FRAME)

@@ -6,8 +6,7 @@ Kept apart from the loading itself so that both the quick path (a file already c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hiptimer.core.printable import escape
 
@@ -19,9 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = ["LoadError", "LoadedFile", "failed"]
 
+# Named tuples, not frozen dataclasses: these are defined on every start, and a frozen dataclass
+# costs about a millisecond to define (its methods are compiled then).
 
-@dataclass(frozen=True, slots=True)
-class LoadError:
+
+class LoadError(NamedTuple):
     """One thing wrong with one session file.
 
     Attributes:
@@ -45,8 +46,7 @@ class LoadError:
         return escape(f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}")
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedFile:
+class LoadedFile(NamedTuple):
     """The outcome of loading one file: a session, or the reasons there is none."""
 
     path: Path

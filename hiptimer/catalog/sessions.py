@@ -18,9 +18,9 @@ being loaded at all: only a new or changed file pays for the full check.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from hiptimer import locations, resources
 from hiptimer.catalog import cache
@@ -48,9 +48,12 @@ class Source(StrEnum):
     PATH = "path"
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogEntry:
-    """A session that loaded, with where it came from."""
+class CatalogEntry(NamedTuple):
+    """A session that loaded, with where it came from.
+
+    A named tuple, not a dataclass: it is made on every start, and a frozen dataclass costs a
+    millisecond to define.
+    """
 
     session: Session
     path: Path
@@ -78,12 +81,22 @@ class SessionNotFoundError(LookupError):
         self.errors = tuple(errors)
 
 
-@dataclass(frozen=True, slots=True)
 class Catalog:
-    """The sessions that loaded, and what went wrong with the files that did not."""
+    """The sessions that loaded, and what went wrong with the files that did not.
 
-    entries: tuple[CatalogEntry, ...] = ()
-    errors: tuple[LoadError, ...] = ()
+    A plain class (made on every start: a frozen dataclass costs a millisecond to define).
+    """
+
+    __slots__ = ("entries", "errors")
+
+    def __init__(self, entries: tuple[CatalogEntry, ...] = (), errors: tuple[LoadError, ...] = ()) -> None:
+        self.entries = entries
+        """The sessions that loaded, in the order to list them."""
+        self.errors = errors
+        """One problem per file that did not load."""
+
+    def __repr__(self) -> str:
+        return f"Catalog(entries={self.entries!r}, errors={self.errors!r})"
 
     def __iter__(self) -> Iterator[CatalogEntry]:
         return iter(self.entries)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from hiptimer.core.choices import Effort, PhaseKind, Side, Sides, Voice
 
@@ -218,9 +218,11 @@ def goal_targets(session: Session) -> dict[str, float]:
     return {name: p.goal for name, p in session.progression.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Oversize:
+class Oversize(NamedTuple):
     """Where a session's plan grows past :data:`MAX_PHASES` or :data:`MAX_SECONDS`, and by how much.
+
+    A named tuple: a frozen dataclass costs a millisecond to define, and the plan is loaded at
+    every start.
 
     Attributes:
         at: The path of the key to blame (``("steps", 2, "times")``), relative to the session.

@@ -8,15 +8,15 @@ when the history file cannot be used, and in tests.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from hiptimer.core.results import Outcome, PhaseResult, RunStatus
+from hiptimer.core.outcomes import Outcome, RunStatus
 
-if TYPE_CHECKING:  # annotations only: the history reads runs without the plan and the cues
+if TYPE_CHECKING:  # annotations only: the history reads runs without the plan, the cues, the effects
     from hiptimer.core.cues import CuePlayer
     from hiptimer.core.live import LivePosition
+    from hiptimer.core.phase_result import PhaseResult
     from hiptimer.core.plan import Plan
 
 __all__ = [
@@ -43,8 +43,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class ResumePoint:
+# Named tuples, not frozen dataclasses: the store and the home screen load this module before
+# the first frame, and a frozen dataclass costs a millisecond to define (its methods compiled).
+
+
+class ResumePoint(NamedTuple):
     """An interrupted run that can be picked up again."""
 
     run_id: int
@@ -53,7 +56,7 @@ class ResumePoint:
     next_index: int
     """The first phase with no saved result."""
     phase_count: int
-    targets: dict[str, float] = field(default_factory=dict)
+    targets: dict[str, float]
     """The progression targets the run used (a resumed run keeps them)."""
     outcomes: tuple[Outcome, ...] = ()
     """How each saved phase ended, in phase order."""
@@ -75,8 +78,7 @@ class ResumePoint:
         return sum(1 for outcome in self.outcomes if outcome is Outcome.SKIPPED)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionHistory:
+class SessionHistory(NamedTuple):
     """What the home screen shows of a session's history."""
 
     last_done: datetime | None = None
@@ -85,8 +87,7 @@ class SessionHistory:
     """Completed runs since Monday."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredRun:
+class StoredRun(NamedTuple):
     """A run as stored: enough for progression and the history views."""
 
     run_id: int
@@ -251,4 +252,4 @@ class MemoryStore:
 
 
 def _with(run: StoredRun, **changes: object) -> StoredRun:
-    return replace(run, **changes)  # type: ignore[arg-type]
+    return run._replace(**changes)  # type: ignore[arg-type]

@@ -15,8 +15,8 @@ it), so a skipped week does not reset progress, and a run that was cut short doe
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from hiptimer.core.model import (
     Progression,
@@ -27,9 +27,10 @@ from hiptimer.core.model import (
     Session,
     Step,
 )
+from hiptimer.core.outcomes import RunStatus
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.core.plan import Phase, PhaseKind, compile_plan, format_seconds
 from hiptimer.core.ports import SessionHistory, StoredRun
-from hiptimer.core.results import PhaseResult, RunStatus
 
 __all__ = [
     "TodayTarget",
@@ -41,8 +42,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class TodayTarget:
+# A named tuple and a plain class, not frozen dataclasses: the home screen loads this module
+# before its first frame, and a frozen dataclass costs a millisecond to define.
+
+
+class TodayTarget(NamedTuple):
     """One progression's value today, and why."""
 
     name: str
@@ -54,11 +58,22 @@ class TodayTarget:
     goal: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
 class TodayTargets:
     """Each progression of a session at today's value, in the order the session lists them."""
 
-    items: tuple[TodayTarget, ...] = ()
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[TodayTarget, ...] = ()) -> None:
+        self.items = items
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TodayTargets) and self.items == other.items
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def __repr__(self) -> str:
+        return f"TodayTargets(items={self.items!r})"
 
     @property
     def values(self) -> dict[str, float]:

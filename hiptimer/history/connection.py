@@ -19,12 +19,11 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from hiptimer.core.results import RunStatus
+from hiptimer.core.outcomes import RunStatus
 from hiptimer.history.opening import ReadOnlyHistory, describe_error, is_damage
 from hiptimer.history.records import FallbackStore
 
@@ -37,20 +36,24 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
 class _State:
-    conn: sqlite3.Connection | None = None
-    opened: bool = False
-    fallback: bool = False
-    shadow: FallbackStore = field(default_factory=FallbackStore)
-    read_only: ReadOnlyHistory | None = None
-    """The history file, opened for reading only (``conn`` is its connection then)."""
-    write_failed: bool = False
-    """A write to the file failed while it was open for writing (a full disk, say)."""
-    stale: dict[int, tuple[RunStatus, datetime]] | None = None
-    """Runs in a file only read that were left running by a process that is gone: how they end."""
-    next_id: int = 1
-    """The id of the next run kept in memory while the file is read-only (past the file's ids)."""
+    """The store's state (a plain class: a dataclass costs a millisecond to define at each start)."""
+
+    __slots__ = ("conn", "fallback", "next_id", "opened", "read_only", "shadow", "stale", "write_failed")
+
+    def __init__(self) -> None:
+        self.conn: sqlite3.Connection | None = None
+        self.opened = False
+        self.fallback = False
+        self.shadow = FallbackStore()
+        self.read_only: ReadOnlyHistory | None = None
+        """The history file, opened for reading only (``conn`` is its connection then)."""
+        self.write_failed = False
+        """A write to the file failed while it was open for writing (a full disk, say)."""
+        self.stale: dict[int, tuple[RunStatus, datetime]] | None = None
+        """Runs in a file only read that were left running by a process that is gone: how they end."""
+        self.next_id = 1
+        """The id of the next run kept in memory while the file is read-only (past the file's ids)."""
 
 
 class StoreConnection:

@@ -8,7 +8,6 @@ file only read, a run left running by a process that is gone is shown as it will
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -16,9 +15,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from hiptimer.core.outcomes import Outcome, RunStatus
 from hiptimer.core.ports import ResumePoint, SessionHistory, StoredRun
-from hiptimer.core.results import Outcome, RunStatus
-from hiptimer.history.format import write_json
 from hiptimer.history.layout import run_filter
 from hiptimer.history.records import FallbackStore, RunRecord, SavedPhase
 from hiptimer.history.recovery import StoreRecovery
@@ -181,6 +179,8 @@ class StoreReading(StoreRecovery):
 
     def export_json(self, path: Path | str) -> int:
         """Write the runs this process holds in memory (its own runs) to ``path``; return how many."""
+        from hiptimer.history.format import write_json  # late: only saving the runs kept in memory writes
+
         with self._lock:
             return write_json(self._state.shadow.records(), path)
 
@@ -279,11 +279,11 @@ class StoreReading(StoreRecovery):
         ended = self._state.stale.get(run.run_id)
         if ended is None:
             return run
-        return dataclasses.replace(run, status=ended[0], ended=ended[1])
+        return run._replace(status=ended[0], ended=ended[1])
 
     def _shown_record(self, conn: sqlite3.Connection, record: RunRecord) -> RunRecord:
         run = self._shown(conn, record.run)
-        return record if run is record.run else dataclasses.replace(record, run=run)
+        return record if run is record.run else record._replace(run=run)
 
 
 def _newest(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from hiptimer.core.outcomes import RunStatus
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.core.ports import MemoryStore, RunStore, StoredRun
-from hiptimer.core.results import PhaseResult, RunStatus
 
 if TYPE_CHECKING:  # the history is read without the session schema (and pydantic), nor the plan
     from hiptimer.core.live import LivePosition
@@ -46,8 +46,11 @@ def definition_hash(session: Session) -> str:
 # --- what the history views read --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SavedPhase:
+# Named tuples, not frozen dataclasses: the store loads this module before the home screen's
+# first frame, and a frozen dataclass costs a millisecond to define (its methods compiled).
+
+
+class SavedPhase(NamedTuple):
     """A phase result as saved, with the wall-clock times it started and ended."""
 
     result: PhaseResult
@@ -55,8 +58,7 @@ class SavedPhase:
     ended: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class RunRecord:
+class RunRecord(NamedTuple):
     """A run with everything the history views and exports show."""
 
     run: StoredRun

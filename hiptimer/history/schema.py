@@ -37,8 +37,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hiptimer.core.choices import PhaseKind, Side, Voice
+from hiptimer.core.outcomes import Outcome, RunStatus
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.core.ports import StoredRun
-from hiptimer.core.results import Outcome, PhaseResult, RunStatus
 from hiptimer.history.layout import (
     MIGRATIONS,
     SCHEMA_VERSION,

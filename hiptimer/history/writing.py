@@ -25,7 +25,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from hiptimer.core.results import PhaseResult, RunStatus
+from hiptimer.core.outcomes import RunStatus
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.history.liveness import held_elsewhere
 from hiptimer.history.opening import UnusableError, close_quietly, describe_error, open_database
 from hiptimer.history.reading import _POINT_COLUMNS, StoreReading

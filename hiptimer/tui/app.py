@@ -26,18 +26,20 @@ from textual.driver import Driver
 from textual.notifications import Notification, Notify
 
 from hiptimer.core.plan import compile_plan
-from hiptimer.core.ports import Clock, CuePlayer, ResumePoint, RunStore
+from hiptimer.core.ports import Clock, RunStore
 from hiptimer.tui.parts import AppParts
 from hiptimer.tui.screens.home import HomeScreen
 from hiptimer.tui.sessions import SessionCatalog, SessionEntry, definition_hash, plan_for_today
 from hiptimer.tui.store_worker import StoreWorker
-from hiptimer.tui.unsaved import UnsavedRuns
 
 # What only a run or a dialog needs (the run screen, its controller and the engine behind it,
 # the yes/no dialog) loads when first used, after the home screen is up.
 if TYPE_CHECKING:
+    from hiptimer.core.cues import CuePlayer  # the cue vocabulary: loaded with the run screen
+    from hiptimer.core.ports import ResumePoint
     from hiptimer.tui.run_control import RunStart
     from hiptimer.tui.screens.run import RunScreen
+    from hiptimer.tui.unsaved import UnsavedRuns
 
 _RUN_SCREEN_MODULE = "hiptimer.tui.screens.run"
 
@@ -218,8 +220,7 @@ class HiptimerApp(AppParts):
         self._notices = tuple(notices)
         self._audio_notice = audio_notice
         self._audio_toast: Notification | None = None
-        self.unsaved = UnsavedRuns(self, told=self._notices)
-        """Runs kept in memory when history cannot be saved: told once, offered for export."""
+        self._unsaved: UnsavedRuns | None = None
         self._handle_signals = handle_signals
         self._history_check = history_check
         self._settled = settled
@@ -244,6 +245,15 @@ class HiptimerApp(AppParts):
 
             return QuietLinuxDriver
         return driver
+
+    @property
+    def unsaved(self) -> UnsavedRuns:
+        """Runs kept in memory when history cannot be saved: told once, offered for export."""
+        if self._unsaved is None:
+            from hiptimer.tui.unsaved import UnsavedRuns  # late: first asked for after the first frame
+
+            self._unsaved = UnsavedRuns(self, told=self._notices)
+        return self._unsaved
 
     # -- life cycle --------------------------------------------------------------------------
 

@@ -52,8 +52,10 @@ class AppParts(App[None]):
     wall_clock: Callable[[], datetime]
     """The current date and time, timezone-aware."""
 
-    unsaved: UnsavedOffers
-    """Runs kept in memory when the history cannot be saved."""
+    @property
+    def unsaved(self) -> UnsavedOffers:
+        """Runs kept in memory when the history cannot be saved (the app makes them)."""
+        raise NotImplementedError
 
     served: bool
     """Whether the app is shown in a browser by ``hiptimer serve``: its words speak of tapping."""

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from hiptimer.core.model import Schedule, ScheduleWhen
+from hiptimer.core.outcomes import Outcome
+from hiptimer.core.phase_result import PhaseResult
 from hiptimer.core.plan import Phase, PhaseKind, Side
 from hiptimer.core.ports import SessionHistory
 from hiptimer.core.printable import escape
-from hiptimer.core.results import Outcome, PhaseResult
 
 if TYPE_CHECKING:  # the engine loads with the first run: the home screen uses this module too
     from hiptimer.core.engine import RunState

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol, cast
@@ -32,14 +31,22 @@ class _Exports(Protocol):
     def memory_runs(self) -> list[StoredRun]: ...
 
 
-@dataclass(frozen=True, slots=True)
 class MemoryState:
-    """What the store says about keeping runs in memory."""
+    """What the store says about keeping runs in memory.
 
-    in_memory: bool
-    notice: str | None
-    runs: tuple[tuple[int, str, str], ...] = ()
-    """Each run held in memory: id, status and end (changes when a run does)."""
+    A plain class: the app loads this module before its first frame, and a frozen dataclass
+    costs a millisecond to define.
+    """
+
+    __slots__ = ("in_memory", "notice", "runs")
+
+    def __init__(
+        self, in_memory: bool, notice: str | None, runs: tuple[tuple[int, str, str], ...] = ()
+    ) -> None:
+        self.in_memory = in_memory
+        self.notice = notice
+        self.runs = runs
+        """Each run held in memory: id, status and end (changes when a run does)."""
 
     @property
     def count(self) -> int:

@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from hiptimer.tui.parts import AppParts
-from hiptimer.tui.screens.help import HelpScreen
 
 __all__ = ["HiptimerScreen"]
 
@@ -30,4 +29,6 @@ class HiptimerScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show the keys."""
+        from hiptimer.tui.screens.help import HelpScreen  # late: asked for with ?, not at start
+
         self.app.push_screen(HelpScreen(self.KEYS_TITLE, self.keys_listed()))
