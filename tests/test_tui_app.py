@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._toast import Toast
-from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen, until_shown
+from tui_kit import WALL0, FakeClock, entry, follow, make_app, run_screen, until_screen, until_shown
 
 from hiptimer.catalog.sessions import load_catalog
 from hiptimer.cli import main
@@ -36,19 +35,6 @@ async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
     await app.workers.wait_for_complete()
     await app.store_worker.drain()
     await pilot.pause()
-
-
-async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
-    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle).
-
-    Bounded in real seconds, not in pauses: a busy machine makes each pause longer.
-    """
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if isinstance(app.screen, kind):
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
 
 
 def interrupted_run(store: RunStore, session_id: str, done: int, started: datetime) -> int:

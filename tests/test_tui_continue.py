@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from tui_kit import FakeClock, RecordingPlayer, follow, make_app, run_screen
+from tui_kit import FakeClock, RecordingPlayer, follow, make_app, run_screen, until_screen
 
 from hiptimer.core.cues import Cue
 from hiptimer.core.plan import PhaseKind
@@ -29,14 +29,6 @@ async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
     await app.workers.wait_for_complete()
     await app.store_worker.drain()
     await pilot.pause()
-
-
-async def until(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
-    for _ in range(200):
-        if isinstance(app.screen, kind):
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
 
 
 def history(tmp_path: Path, clock: FakeClock) -> SqliteStore:
@@ -74,7 +66,7 @@ async def test_a_run_killed_during_a_rest_goes_on_by_its_clock_at_the_next_start
     player = RecordingPlayer(clock)
     again = make_app(clock, store=history(tmp_path, clock), player=player, start="hill-sprints")
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, again, RunScreen)
+        await until_screen(pilot, again, RunScreen)
         await settle(pilot, again)
         screen = run_screen(again)
         assert screen.controller.state.index == rest, "no dialog: straight back into the rest"
@@ -108,7 +100,7 @@ async def test_a_closed_terminal_goes_on_too_and_a_sprint_that_ran_out_meanwhile
     clock.advance(60)
     again = make_app(clock, store=history(tmp_path, clock), start="hill-sprints")
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, again, RunScreen)
+        await until_screen(pilot, again, RunScreen)
         await settle(pilot, again)
         state = run_screen(again).controller.state
         assert state.phase.kind is PhaseKind.OPEN, "the sprint ended on its own; the walk down waits"
@@ -125,7 +117,7 @@ async def test_at_home_a_run_interrupted_moments_ago_goes_on_without_a_question(
     clock.advance(10)
     again = make_app(clock, store=history(tmp_path, clock))  # `hiptimer`, at home
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, again, RunScreen)
+        await until_screen(pilot, again, RunScreen)
         await settle(pilot, again)
         assert run_screen(again).controller.state.index == rest
         assert run_screen(again).query_one(BigReadout).value == "2:20"
@@ -140,7 +132,7 @@ async def test_an_older_interruption_keeps_the_resume_or_start_fresh_question(tm
     clock.advance(5 * 60)
     again = make_app(clock, store=history(tmp_path, clock), start="hill-sprints")
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, again, ConfirmScreen)
+        await until_screen(pilot, again, ConfirmScreen)
         assert "Resume Hill sprints?" in str(again.screen.query_one("#confirm-question").render())
 
 
@@ -153,7 +145,7 @@ async def test_the_minutes_are_a_setting_and_0_always_asks(tmp_path: Path) -> No
     clock.advance(5)
     again = make_app(clock, store=history(tmp_path, clock), start="hill-sprints", continue_minutes=0)
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, again, ConfirmScreen)
+        await until_screen(pilot, again, ConfirmScreen)
 
 
 async def test_a_sleep_detected_before_the_app_closes_leaves_the_run_paused(tmp_path: Path) -> None:
@@ -166,7 +158,7 @@ async def test_a_sleep_detected_before_the_app_closes_leaves_the_run_paused(tmp_
     clock.advance(3)
     again = make_app(clock, store=history(tmp_path, clock), start="hill-sprints")
     async with again.run_test(size=SIZE) as pilot:
-        await until(pilot, again, RunScreen)
+        await until_screen(pilot, again, RunScreen)
         await settle(pilot, again)
         screen = run_screen(again)
         assert screen.controller.state.status.value == "paused"
@@ -183,19 +175,19 @@ async def test_a_second_tab_takes_the_run_over_and_the_first_says_continued_else
         rest = await into_the_first_rest(pilot1, tab1, clock, 80)
         clock.advance(20)
         async with tab2.run_test(size=SIZE) as pilot2:
-            await until(pilot2, tab2, ConfirmScreen)
+            await until_screen(pilot2, tab2, ConfirmScreen)
             dialog = tab2.screen
             assert "Hill sprints is running elsewhere" in str(dialog.query_one("#confirm-question").render())
             assert "It is at: Rest, 1:20 left." in str(dialog.query_one("#confirm-detail").render())
             await pilot2.press("y")
-            await until(pilot2, tab2, RunScreen)
+            await until_screen(pilot2, tab2, RunScreen)
             await settle(pilot2, tab2)
             assert run_screen(tab2).controller.state.index == rest
             assert run_screen(tab2).query_one(BigReadout).value == "1:20"
 
             await follow(tab1, clock, clock.now + 2.5)  # its next wakes ask who drives the run
             await settle(pilot1, tab1)
-            await until(pilot1, tab1, HomeScreen)
+            await until_screen(pilot1, tab1, HomeScreen)
             assert any("continued elsewhere" in n for n in notices(tab1))
 
             await follow(tab2, clock, clock.now + 78)
@@ -215,9 +207,9 @@ async def test_back_home_leaves_the_run_with_the_other_tab(tmp_path: Path) -> No
         await settle(pilot1, tab1)
         await into_the_first_rest(pilot1, tab1, clock, 10)
         async with tab2.run_test(size=SIZE) as pilot2:
-            await until(pilot2, tab2, ConfirmScreen)
+            await until_screen(pilot2, tab2, ConfirmScreen)
             await pilot2.press("n")
-            await until(pilot2, tab2, HomeScreen)
+            await until_screen(pilot2, tab2, HomeScreen)
             await settle(pilot2, tab2)
             assert tab2.run_screen is None
             await follow(tab1, clock, clock.now + 2.5)

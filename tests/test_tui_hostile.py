@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Label
-from tui_kit import WALL0, FakeClock, make_app, run_screen
+from tui_kit import WALL0, FakeClock, make_app, run_screen, until_screen
 
 from hiptimer.catalog.sessions import load_catalog
 from hiptimer.core.engine import Event
@@ -27,14 +27,6 @@ async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
     await app.workers.wait_for_complete()
     await app.store_worker.drain()
     await pilot.pause()
-
-
-async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
-    for _ in range(100):
-        if isinstance(app.screen, kind):
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
 
 
 def session_file(folder: Path, name: str, text: str) -> Path:

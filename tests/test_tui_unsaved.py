@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import Label
-from tui_kit import FakeClock, make_app, until_shown
+from tui_kit import FakeClock, make_app, until_screen, until_shown
 
 from hiptimer.history.store import SqliteStore, open_store
 from hiptimer.tui.app import HiptimerApp
@@ -75,19 +75,6 @@ async def settle(pilot: Pilot[None], app: HiptimerApp) -> None:
         await app.workers.wait_for_complete()
         await app.store_worker.drain()
         await pilot.pause()
-
-
-async def until_screen(pilot: Pilot[None], app: HiptimerApp, kind: type) -> None:
-    """Pause until a screen of ``kind`` is on top (a dialog waits in a worker, so no settle).
-
-    Bounded in real seconds, not in pauses: a busy machine makes each pause longer.
-    """
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if isinstance(app.screen, kind):
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
 
 
 async def stop_a_run(pilot: Pilot[None], app: HiptimerApp) -> None:

@@ -144,6 +144,24 @@ async def follow(app: HiptimerApp, clock: FakeClock, until: float) -> None:
         await app.screen.wake()
 
 
+async def until_screen(
+    pilot: Pilot[Any], app: HiptimerApp, kind: type[Screen[Any]], timeout: float = 20.0
+) -> None:
+    """Pause until a screen of ``kind`` is on top with its widgets mounted.
+
+    A screen is on top a moment before its widgets are composed and mounted (a busy machine
+    stretches that moment), so a query right after seeing it on top could find nothing. Bounded in
+    real seconds, not in pauses: a busy machine makes each pause longer.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = app.screen
+        if isinstance(screen, kind) and screen.is_mounted:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{kind.__name__} never showed; on top: {app.screen!r}")
+
+
 async def until_shown(
     pilot: Pilot[Any], kind: type[Screen[Any]], selector: str, *texts: str, timeout: float = 20.0
 ) -> str:
