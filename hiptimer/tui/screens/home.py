@@ -95,7 +95,6 @@ class HomeScreen(HiptimerScreen):
         self._offer_resume = offer_resume
         self._highlighted_last: str | None = None
         self._filled = False
-        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield Label("hiptimer · hip routines for runners", id="home-title")
@@ -115,11 +114,11 @@ class HomeScreen(HiptimerScreen):
             self.show_rows(self.rows)
 
     def on_screen_resume(self) -> None:
-        first: Future[list[HomeRow]] | None = None
-        if not self._filled:
+        if self._filled:
+            self.load()
+        else:
             self._filled = True
-            first = self._fill_first()
-        self.load(first)
+            self.load(self._fill_first(), fresh=True)
 
     def _fill_first(self) -> Future[list[HomeRow]] | None:
         """Fill the table before the first frame, so that it is drawn once, with the sessions.
@@ -150,21 +149,20 @@ class HomeScreen(HiptimerScreen):
         return gather
 
     @work(exclusive=True, group="home-load")
-    async def load(self, first: Future[list[HomeRow]] | None = None) -> None:
+    async def load(self, first: Future[list[HomeRow]] | None = None, *, fresh: bool = False) -> None:
         """Read the sessions' history and today's plans (on the store thread), then show them.
 
         Args:
-            first: A read already under way (the first one, which took too long to wait for),
-                or None when the rows on the screen are up to date.
+            first: A read already under way (the first one, which took too long to wait for).
+            fresh: The rows on the screen were read just now (before the first frame).
         """
         app = self.hiptimer
         gather = self._gather()
         if first is not None:
             rows: list[HomeRow] = await asyncio.wrap_future(first)
             self.show_rows(rows)
-        elif self._loaded:
+        elif not fresh:
             self.show_rows(await app.store_worker.call(gather))
-        self._loaded = True
         if await app.check_history():  # the file was moved aside: show what the new one holds
             self.show_rows(await app.store_worker.call(gather))
         await app.unsaved.tell()
