@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hiptimer.catalog.sessions import LoadedFile, load_text
 from hiptimer.catalog.tomlpos import key_positions
-from hiptimer.core.plan import PhaseKind, compile_plan
+from hiptimer.core.plan import PhaseKind, compile_plan, oversize
 from hiptimer.core.schema import validate_session
 
 PATH = Path("prop.toml")
@@ -261,6 +261,9 @@ def test_any_valid_session_compiles_to_a_plan_whose_time_is_the_sum_of_its_phase
 
 @given(session_dicts())
 def test_any_valid_session_written_as_toml_loads_back_the_same(data: dict[str, Any]) -> None:
+    # Nested repeats can multiply past the plan's bounds (24 hours): the loader refuses those, by
+    # design, with the place to blame (tests/test_hostile_sessions.py).
+    assume(oversize(validate_session(data)) is None)
     text = to_toml(data)
     loaded = load_text(text, PATH)
     assert loaded.errors == ()
